@@ -1,0 +1,38 @@
+# The two commands of a fresh Debian 12 machine: `make demo` and `make test`.
+# Each installs what is missing, configures and builds into build/, then runs.
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all build deps configure demo test unit-test system-test clean bench-micro
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+unit-test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+system-test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L system
+
+demo: build
+	scripts/demo.sh
+
+bench-micro: build
+	$(BUILD_DIR)/bin/overcast-bench-micro
+
+clean:
+	rm -rf $(BUILD_DIR)
