@@ -1,0 +1,65 @@
+// The forwarding state of one host, as the data plane reads it.
+//
+// Immutable once published: the agent builds a new table from the controller's
+// view and publishes it (Datapath::publish); worker threads read the current one
+// without locks and the old one is freed only when no worker can still see it.
+//
+// Port slots are stable across table versions: a port keeps its slot for as long
+// as it exists, so a slot seen by the poller means the same port in the next table.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/mac_address.h"
+#include "dataplane/core/packet.h"
+#include "dataplane/ports/port_io.h"
+
+namespace overcast::dataplane {
+
+struct L2Destination {
+  enum class Kind : uint8_t { kLocalPort, kRemoteVtep };
+  Kind kind = Kind::kLocalPort;
+  PortSlot port = kNoPort;  // when kLocalPort
+  uint32_t vtep = 0;        // IPv4, host order, when kRemoteVtep
+};
+
+// One virtual network present on this host.
+struct Segment {
+  std::string network_id;
+  uint32_t vni = 0;
+  uint32_t mtu = 1450;
+  std::vector<uint32_t> flood_vteps;                  // IPv4 host order: head-end replication
+  std::vector<PortSlot> local_ports;                  // VM ports of this network on this host
+  std::unordered_map<MacAddress, L2Destination> macs;  // every known MAC of the network
+  std::unordered_map<uint32_t, MacAddress> arp;       // IPv4 (host order) -> MAC, for ARP suppression
+};
+
+struct PortEntry {
+  std::string port_id;
+  uint32_t vni = 0;
+  MacAddress mac;
+  bool admin_up = true;
+  std::shared_ptr<PortIo> io;  // nullptr: free slot
+};
+
+struct ForwardingTable {
+  uint64_t version = 0;
+  std::unordered_map<uint32_t, Segment> segments;  // by VNI
+  std::vector<PortEntry> ports;                    // index = PortSlot
+  std::unordered_set<uint32_t> known_vteps;        // IPv4 host order: tunnel rx accepted only from these
+
+  const Segment* find_segment(uint32_t vni) const {
+    auto it = segments.find(vni);
+    return it == segments.end() ? nullptr : &it->second;
+  }
+  const PortEntry* find_port(PortSlot slot) const {
+    return slot < ports.size() && ports[slot].io ? &ports[slot] : nullptr;
+  }
+};
+
+}  // namespace overcast::dataplane
