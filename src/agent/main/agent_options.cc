@@ -1,0 +1,79 @@
+#include "agent/main/agent_options.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <iostream>
+
+#include "common/ip_address.h"
+
+namespace overcast::agent {
+
+namespace {
+
+std::string machine_hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "";
+  return name;
+}
+
+}  // namespace
+
+std::optional<std::string> check_host_port(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "'" + text + "' is not HOST:PORT";
+  std::string host = text.substr(0, colon);
+  std::string port = text.substr(colon + 1);
+  if (host.front() == '[' && (host.back() != ']' || !Ipv6Address::parse(host.substr(1, host.size() - 2)))) {
+    return "'" + host + "' is not a bracketed IPv6 address";
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+    return "port '" + port + "' is not in 1..65535";
+  }
+  return std::nullopt;
+}
+
+std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit_code) {
+  AgentOptions o;
+  o.host = machine_hostname();
+  CLI::App app{"overcast-agent: the Overcast hypervisor agent (VM ports, data plane, southbound sync)"};
+  app.add_option("--host", o.host, "this hypervisor's name")->capture_default_str();
+  app.add_option("--underlay-ip", o.underlay_ip, "local VTEP IPv4 address on the IP fabric")->required();
+  app.add_option("--controller", o.controller, "controller southbound endpoint, HOST:PORT")->required();
+  app.add_option("--state-dir", o.state_dir, "state directory (created if missing)")->capture_default_str();
+  app.add_option("--control-socket", o.control_socket, "control socket path (default <state-dir>/agent.sock)");
+  app.add_option("--vxlan-port", o.vxlan_port, "UDP port of VXLAN tunnels")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--log-level", o.log_level, "log level")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "overcast-agent: " << e.what() << "\nRun with --help for usage.\n";
+    exit_code = kExitBadFlags;
+    return std::nullopt;
+  }
+  auto bad = [&](const std::string& why) {
+    std::cerr << "overcast-agent: " << why << "\n";
+    exit_code = kExitBadFlags;
+    return std::nullopt;
+  };
+  if (o.host.empty()) return bad("--host: empty (and the machine has no hostname)");
+  if (!Ipv4Address::parse(o.underlay_ip)) return bad("--underlay-ip: '" + o.underlay_ip + "' is not an IPv4 address");
+  if (auto why = check_host_port(o.controller)) return bad("--controller: " + *why);
+  if (o.state_dir.empty()) return bad("--state-dir: empty");
+  if (o.control_socket.empty()) o.control_socket = o.state_dir + "/agent.sock";
+  // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
+  if (o.control_socket.size() > 107) return bad("--control-socket: path longer than 107 characters");
+  return o;
+}
+
+}  // namespace overcast::agent

@@ -1,0 +1,38 @@
+// The overcast-agent command line.
+//
+//   --host NAME             this hypervisor's name (default: the machine's hostname)
+//   --underlay-ip IPV4      local VTEP address on the IP fabric (required)
+//   --controller HOST:PORT  the controller's southbound endpoint (required)
+//   --state-dir DIR         default /var/lib/overcast/agent (created if missing)
+//   --control-socket PATH   default <state-dir>/agent.sock
+//   --vxlan-port N          default 4789
+//   --log-level LEVEL       trace|debug|info|warn|error, default info
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace overcast::agent {
+
+struct AgentOptions {
+  std::string host;
+  std::string underlay_ip;
+  std::string controller;
+  std::string state_dir = "/var/lib/overcast/agent";
+  std::string control_socket;  // filled with <state-dir>/agent.sock when not given
+  uint16_t vxlan_port = 4789;
+  std::string log_level = "info";
+};
+
+// Exit code for bad flags.
+inline constexpr int kExitBadFlags = 2;
+
+// Parses argv. On --help prints usage and sets `exit_code` 0; on bad flags prints
+// a clear message to stderr and sets `exit_code` kExitBadFlags. Either way nullopt.
+std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit_code);
+
+// "host:port" or "[v6]:port" with port 1..65535; nullopt if valid, else the reason.
+std::optional<std::string> check_host_port(const std::string& text);
+
+}  // namespace overcast::agent

@@ -1,0 +1,106 @@
+#include "agent/view/table_builder.h"
+
+#include <algorithm>
+
+#include "common/ip_address.h"
+#include "common/mac_address.h"
+
+namespace overcast::agent {
+
+namespace {
+
+using dataplane::ForwardingTable;
+using dataplane::L2Destination;
+using dataplane::Segment;
+
+uint32_t ipv4_or_zero(const std::string& text) {
+  auto ip = Ipv4Address::parse(text);
+  return ip ? ip->value : 0;
+}
+
+void add_arp(Segment& segment, const google::protobuf::RepeatedPtrField<std::string>& ips, const MacAddress& mac) {
+  for (const std::string& text : ips) {
+    auto ip = IpAddress::parse(text);
+    if (ip && ip->is_v4()) segment.arp[ip->v4().value] = mac;
+  }
+}
+
+void add_networks(const ViewMap& view, ForwardingTable& table) {
+  for (const auto& [key, entry] : view) {
+    if (!entry.has_network()) continue;
+    const auto& n = entry.network();
+    Segment& segment = table.segments[n.vni()];
+    segment.network_id = n.network_id();
+    segment.vni = n.vni();
+    segment.mtu = n.mtu() != 0 ? n.mtu() : kDefaultMtu;
+    for (const std::string& vtep : n.flood_vteps()) {
+      uint32_t ip = ipv4_or_zero(vtep);
+      if (std::find(segment.flood_vteps.begin(), segment.flood_vteps.end(), ip) == segment.flood_vteps.end()) {
+        segment.flood_vteps.push_back(ip);
+      }
+      table.known_vteps.insert(ip);
+    }
+  }
+}
+
+void add_local_ports(const ViewMap& view, const PortSlots& slots, const PortIoLookup& io_of, ForwardingTable& table) {
+  table.ports.resize(slots.table_size());
+  for (const auto& [key, entry] : view) {
+    if (!entry.has_local_port()) continue;
+    const auto& p = entry.local_port();
+    dataplane::PortSlot slot = slots.find(p.port_id());
+    if (slot == dataplane::kNoPort || slot >= table.ports.size()) continue;
+    MacAddress mac = MacAddress::parse(p.mac()).value_or(MacAddress{});
+    auto& port = table.ports[slot];
+    port.port_id = p.port_id();
+    port.vni = p.vni();
+    port.mac = mac;
+    port.admin_up = p.admin_up();
+    port.io = io_of(p.port_id());
+    // A port whose network entry is absent has no segment: the data plane drops its frames.
+    auto seg = table.segments.find(p.vni());
+    if (seg == table.segments.end()) continue;
+    add_arp(seg->second, p.ips(), mac);
+    if (!port.io) continue;
+    seg->second.local_ports.push_back(slot);
+    L2Destination dest;
+    dest.kind = L2Destination::Kind::kLocalPort;
+    dest.port = slot;
+    seg->second.macs[mac] = dest;
+  }
+  for (auto& [vni, segment] : table.segments) std::sort(segment.local_ports.begin(), segment.local_ports.end());
+}
+
+void add_remote_ports(const ViewMap& view, ForwardingTable& table) {
+  for (const auto& [key, entry] : view) {
+    if (!entry.has_remote_port()) continue;
+    const auto& p = entry.remote_port();
+    uint32_t vtep = ipv4_or_zero(p.vtep_ip());
+    table.known_vteps.insert(vtep);
+    auto seg = table.segments.find(p.vni());
+    if (seg == table.segments.end()) continue;
+    MacAddress mac = MacAddress::parse(p.mac()).value_or(MacAddress{});
+    // A MAC that is also local (a VM mid-migration) stays local: the VM we hold wins.
+    auto existing = seg->second.macs.find(mac);
+    if (existing != seg->second.macs.end() && existing->second.kind == L2Destination::Kind::kLocalPort) continue;
+    L2Destination dest;
+    dest.kind = L2Destination::Kind::kRemoteVtep;
+    dest.vtep = vtep;
+    seg->second.macs[mac] = dest;
+    add_arp(seg->second, p.ips(), mac);
+  }
+}
+
+}  // namespace
+
+dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
+                                                  const PortIoLookup& io_of, uint64_t version) {
+  ForwardingTable table;
+  table.version = version;
+  add_networks(view, table);
+  add_local_ports(view, slots, io_of, table);
+  add_remote_ports(view, table);
+  return table;
+}
+
+}  // namespace overcast::agent

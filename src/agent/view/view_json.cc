@@ -1,0 +1,71 @@
+#include "agent/view/view_json.h"
+
+#include "agent/view/agent_view_sink.h"
+
+namespace overcast::agent {
+
+namespace {
+
+nlohmann::json strings(const google::protobuf::RepeatedPtrField<std::string>& list) {
+  return nlohmann::json(std::vector<std::string>(list.begin(), list.end()));
+}
+
+}  // namespace
+
+nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string, LocalPortState>& ports,
+                                const ViewSinkStats& stats, const PortSlots& slots) {
+  auto networks = nlohmann::json::array();
+  auto local_ports = nlohmann::json::array();
+  auto remote_ports = nlohmann::json::array();
+  size_t up = 0;
+  for (const auto& [key, entry] : view) {
+    if (entry.has_network()) {
+      const auto& n = entry.network();
+      networks.push_back({{"key", key},
+                          {"network_id", n.network_id()},
+                          {"vni", n.vni()},
+                          {"mtu", n.mtu() != 0 ? n.mtu() : kDefaultMtu},
+                          {"encapsulation", n.encapsulation().empty() ? "vxlan" : n.encapsulation()},
+                          {"flood_vteps", strings(n.flood_vteps())}});
+    } else if (entry.has_local_port()) {
+      const auto& p = entry.local_port();
+      auto state = ports.find(p.port_id());
+      bool is_up = state != ports.end() && state->second.up();
+      up += is_up ? 1 : 0;
+      dataplane::PortSlot slot = slots.find(p.port_id());
+      local_ports.push_back({{"key", key},
+                             {"port_id", p.port_id()},
+                             {"network_id", p.network_id()},
+                             {"vni", p.vni()},
+                             {"mac", p.mac()},
+                             {"ips", strings(p.ips())},
+                             {"tap_name", p.tap_name()},
+                             {"admin_up", p.admin_up()},
+                             {"mtu", state != ports.end() ? state->second.spec.mtu : p.mtu()},
+                             {"slot", slot == dataplane::kNoPort ? nlohmann::json(nullptr) : nlohmann::json(slot)},
+                             {"status", is_up ? "up" : "down"},
+                             {"error", state != ports.end() ? state->second.error : ""}});
+    } else if (entry.has_remote_port()) {
+      const auto& p = entry.remote_port();
+      remote_ports.push_back({{"key", key},
+                              {"port_id", p.port_id()},
+                              {"network_id", p.network_id()},
+                              {"vni", p.vni()},
+                              {"mac", p.mac()},
+                              {"ips", strings(p.ips())},
+                              {"vtep_ip", p.vtep_ip()}});
+    }
+  }
+  nlohmann::json summary = {{"networks", networks.size()},
+                            {"local_ports", local_ports.size()},
+                            {"local_ports_up", up},
+                            {"remote_ports", remote_ports.size()},
+                            {"snapshots", stats.snapshots},
+                            {"deltas", stats.deltas},
+                            {"nacks", stats.nacks},
+                            {"last_nack", stats.last_nack},
+                            {"table_version", stats.table_version}};
+  return {{"summary", summary}, {"networks", networks}, {"local_ports", local_ports}, {"remote_ports", remote_ports}};
+}
+
+}  // namespace overcast::agent

@@ -1,0 +1,74 @@
+// The lab's naming and addressing plan, as pure functions so it can be unit-tested and
+// so `up`, `status`, `vm` and `down` agree on every name without talking to the kernel.
+//
+//   root namespace   overcast-controller, API on 127.0.0.1:<api-port>
+//                    bridge <P>-mg 10.254.K.1/24 (management), veths <P>-m-hvI into it
+//   <P>-fab          IPv4 router; bridges <P>-leaf1 172.16.1.1/24, <P>-leaf2 172.16.2.1/24;
+//                    veths <P>-f-hvI, one per hypervisor, on its leaf bridge
+//   <P>-hvI          overcast-agent; <P>-up 172.16.L.(10+I)/24 (underlay, default route via
+//                    172.16.L.1), <P>-mg 10.254.K.(10+I)/24; L = 1 for odd I, 2 for even I
+//   <P>-vm-NAME      one VM: the agent's TAP for its port, moved in
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "common/ip_address.h"
+
+namespace overcast::cli::lab {
+
+inline constexpr int kMaxHosts = 99;
+inline constexpr int kLeafCount = 2;
+inline constexpr size_t kMaxPrefixLength = 8;  // so "<P>-f-hv99" fits IFNAMSIZ-1 = 15
+inline constexpr size_t kMaxVmNameLength = 32;
+inline constexpr int kSouthboundPort = 6641;
+inline constexpr int kUnderlayMtu = 1500;
+
+// nullopt when `prefix` is usable (1-8 of [a-z0-9], starting with a letter); else why not.
+std::optional<std::string> prefix_problem(const std::string& prefix);
+// nullopt when `name` is a usable VM name ([A-Za-z0-9_-], 1-32, not a hypervisor or
+// fabric name, which `lab exec` resolves first); else why not.
+std::optional<std::string> vm_name_problem(const std::string& name);
+
+// Hypervisor I (1-based) ⇄ "hvI". parse returns 0 for anything else.
+std::string host_name(int index);
+int parse_host_name(const std::string& name);
+
+int leaf_of_host(int index);                    // 1 or 2, alternating
+std::string leaf_subnet(int leaf);              // "172.16.L.0/24"
+Ipv4Address leaf_router_ip(int leaf);           // 172.16.L.1
+Ipv4Address host_underlay_ip(int index);        // 172.16.L.(10+I)
+std::string mgmt_subnet(int octet);             // "10.254.K.0/24"
+Ipv4Address mgmt_bridge_ip(int octet);          // 10.254.K.1
+Ipv4Address host_mgmt_ip(int octet, int index);  // 10.254.K.(10+I)
+inline constexpr int kUnderlayPrefixLength = 24;
+
+// The TAP the agent makes for a port: "tap" + the port ID's first 11 characters.
+std::string tap_name_for_port(const std::string& port_id);
+
+class LabNames {
+ public:
+  explicit LabNames(std::string prefix) : prefix_(std::move(prefix)) {}
+  const std::string& prefix() const { return prefix_; }
+
+  std::string fabric_ns() const { return prefix_ + "-fab"; }
+  std::string host_ns(int index) const { return prefix_ + "-" + host_name(index); }
+  std::string vm_ns(const std::string& vm) const { return prefix_ + "-vm-" + vm; }
+  // Inside <P>-fab.
+  std::string leaf_bridge(int leaf) const { return prefix_ + "-leaf" + std::to_string(leaf); }
+  std::string fabric_port(int index) const { return prefix_ + "-f-" + host_name(index); }
+  // Inside <P>-hvI.
+  std::string host_uplink() const { return prefix_ + "-up"; }
+  std::string host_mgmt() const { return prefix_ + "-mg"; }
+  // In the root namespace.
+  std::string mgmt_bridge() const { return prefix_ + "-mg"; }
+  std::string mgmt_port(int index) const { return prefix_ + "-m-" + host_name(index); }
+  // Whether a namespace or root-namespace link name belongs to this lab.
+  bool owns(const std::string& name) const { return name.rfind(prefix_ + "-", 0) == 0; }
+
+ private:
+  std::string prefix_;
+};
+
+}  // namespace overcast::cli::lab

@@ -1,0 +1,23 @@
+// Neutron request bodies → the model's typed requests. Checks attribute names and
+// types (400 naming the attribute); the model checks meaning (ranges, conflicts).
+// `default_project` comes from the X-Project-Id header or the server's default and is
+// used when the body names neither tenant_id nor project_id.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/model/model_error.h"
+#include "controller/model/requests.h"
+
+namespace overcast::controller::api {
+
+Result<NetworkCreate> parse_network_create(const nlohmann::json& body, const std::string& default_project);
+Result<NetworkUpdate> parse_network_update(const nlohmann::json& body);
+Result<SubnetCreate> parse_subnet_create(const nlohmann::json& body, const std::string& default_project);
+Result<SubnetUpdate> parse_subnet_update(const nlohmann::json& body);
+Result<PortCreate> parse_port_create(const nlohmann::json& body, const std::string& default_project);
+Result<PortUpdate> parse_port_update(const nlohmann::json& body);
+
+}  // namespace overcast::controller::api

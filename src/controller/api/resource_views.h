@@ -1,0 +1,17 @@
+// The model's resources rendered as Neutron shows them: the full attribute set of the
+// Networking API v2.0, including the attributes Overcast fixes (provider type "vxlan",
+// no security groups yet, ...) so unmodified clients find every column they expect.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "controller/model/logical_model.h"
+
+namespace overcast::controller::api {
+
+nlohmann::json network_json(const NetworkView& view);
+nlohmann::json subnet_json(const Subnet& subnet);
+nlohmann::json port_json(const PortView& view);
+nlohmann::json agent_json(const AgentView& view);
+
+}  // namespace overcast::controller::api

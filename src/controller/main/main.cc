@@ -1,0 +1,100 @@
+// overcast-controller: opens the store, loads the logical model, starts the southbound
+// service for agents and the Neutron API, and runs until SIGTERM or SIGINT.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "controller/api/api_server.h"
+#include "controller/main/controller_flags.h"
+#include "controller/model/logical_model.h"
+#include "controller/store/sqlite_store.h"
+#include "controller/southbound/southbound_service.h"
+
+namespace oc = overcast::controller;
+
+namespace {
+
+// The model needs its listener at construction and the southbound service needs the
+// model (as its AgentRegistry): this relay breaks the cycle.
+class ListenerRelay : public oc::TopologyListener {
+ public:
+  void set_target(oc::TopologyListener* target) { target_ = target; }
+  void apply(const oc::ChangeSet& changes) override {
+    if (target_) target_->apply(changes);
+  }
+
+ private:
+  oc::TopologyListener* target_ = nullptr;
+};
+
+bool prepare_db_directory(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return true;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    spdlog::critical("cannot create directory {} for the database: {}", parent.string(), ec.message());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  oc::ControllerFlags flags;
+  if (int code = oc::parse_controller_flags(argc, argv, flags); code >= 0) return code;
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+
+  // Signals are taken synchronously by sigwait below; every thread started from here
+  // on inherits the blocked mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  if (!prepare_db_directory(flags.db_path)) return 1;
+  std::string error;
+  auto store = oc::SqliteStore::open(flags.db_path, flags.db_sync, error);
+  if (!store) {
+    spdlog::critical("{}", error);
+    return 1;
+  }
+
+  ListenerRelay relay;
+  oc::ModelConfig model_config;
+  model_config.underlay_mtu = flags.underlay_mtu;
+  oc::LogicalModel model(*store, &relay, model_config);
+  auto southbound = oc::make_southbound_service(model, oc::SouthboundConfig{});
+  relay.set_target(southbound.get());
+  if (oc::Status load_error = model.load()) {
+    spdlog::critical("cannot load the model from {}: {}", flags.db_path, load_error->message);
+    return 1;
+  }
+  const std::string southbound_address = flags.southbound.host.find(':') != std::string::npos
+                                             ? "[" + flags.southbound.host + "]:" + std::to_string(flags.southbound.port)
+                                             : flags.southbound.host + ":" + std::to_string(flags.southbound.port);
+  if (!southbound->start(southbound_address, error)) {
+    spdlog::critical("cannot start the southbound service on {}: {}", southbound_address, error);
+    return 1;
+  }
+  oc::api::ApiServer api(model, oc::api::ApiConfig{});
+  if (!api.start(flags.api.host, flags.api.port, error)) {
+    spdlog::critical("{}", error);
+    southbound->stop();
+    return 1;
+  }
+  spdlog::info("overcast-controller ready (database {}, network MTU {})", flags.db_path, model.max_network_mtu());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("signal {} received, stopping", signal_number);
+  api.stop();
+  southbound->stop();
+  spdlog::info("overcast-controller stopped");
+  return 0;
+}

@@ -1,0 +1,99 @@
+// Agents: durable registrations, volatile liveness.
+#include <spdlog/spdlog.h>
+
+#include "common/ip_address.h"
+#include "controller/model/identity.h"
+#include "controller/model/logical_model.h"
+
+namespace overcast::controller {
+
+namespace {
+constexpr size_t kMaxHostNameLength = 255;
+}  // namespace
+
+bool LogicalModel::register_agent(const AgentRegistration& registration, std::string& error) {
+  if (registration.host.empty() || registration.host.size() > kMaxHostNameLength) {
+    error = "agent host name must be 1..255 characters";
+    return false;
+  }
+  auto underlay = IpAddress::parse(registration.underlay_ip);
+  if (!underlay) {
+    error = "agent underlay IP '" + registration.underlay_ip + "' is not a valid IP address";
+    return false;
+  }
+  Status failure = run_write([&](Transaction& tx) -> Status {
+    const ModelState& state = tx.state();
+    {
+      std::lock_guard live(liveness_mutex_);
+      for (const auto& [id, other] : state.agents()) {
+        if (other.host != registration.host && other.underlay_ip == underlay->to_string() &&
+            agent_alive(other.host)) {
+          return ModelError::conflict("UnderlayIpInUse", "underlay IP " + other.underlay_ip +
+                                                             " is already registered by live host " + other.host);
+        }
+      }
+    }
+    const Agent* existing = state.find_agent_by_host(registration.host);
+    Agent agent = existing ? *existing : Agent{};
+    const std::string now = utc_timestamp_now();
+    if (!existing) {
+      agent.id = make_uuid();
+      agent.host = registration.host;
+      agent.created_at = now;
+    }
+    agent.underlay_ip = underlay->to_string();
+    agent.encapsulations = registration.encapsulations;
+    if (agent.encapsulations.empty()) agent.encapsulations = {"vxlan"};
+    agent.agent_version = registration.agent_version;
+    agent.started_at = now;
+    tx.put_agent(agent);
+    return std::nullopt;
+  });
+  if (failure) {
+    error = failure->message;
+    spdlog::warn("agent registration of host {} refused: {}", registration.host, error);
+    return false;
+  }
+  agent_heartbeat(registration.host);
+  spdlog::info("agent registered: host {} underlay {}", registration.host, underlay->to_string());
+  return true;
+}
+
+void LogicalModel::agent_heartbeat(const std::string& host) {
+  std::lock_guard live(liveness_mutex_);
+  Liveness& liveness = liveness_[host];
+  liveness.last_heard = config_.now();
+  liveness.last_heard_utc = utc_timestamp_now();
+  liveness.connected = true;
+}
+
+void LogicalModel::agent_disconnected(const std::string& host) {
+  std::lock_guard live(liveness_mutex_);
+  auto it = liveness_.find(host);
+  if (it != liveness_.end()) it->second.connected = false;
+}
+
+Status LogicalModel::delete_agent(const std::string& id) {
+  std::string host;
+  Status error = run_write([&](Transaction& tx) -> Status {
+    const Agent* agent = tx.state().find_agent(id);
+    if (!agent) return ModelError::not_found("AgentNotFound", "Agent " + id + " could not be found.");
+    {
+      std::lock_guard live(liveness_mutex_);
+      if (agent_alive(agent->host)) {
+        return ModelError::conflict("AgentAlive", "Agent " + id + " of host " + agent->host +
+                                                      " is alive; stop it before deleting it.");
+      }
+    }
+    host = agent->host;
+    tx.erase_agent(id);
+    return std::nullopt;
+  });
+  if (!error) {
+    std::lock_guard live(liveness_mutex_);
+    liveness_.erase(host);
+  }
+  return error;
+}
+
+}  // namespace overcast::controller

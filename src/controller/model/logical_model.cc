@@ -1,0 +1,224 @@
+#include "controller/model/logical_model.h"
+
+#include <spdlog/spdlog.h>
+
+#include "controller/model/resource_codec.h"
+
+namespace overcast::controller {
+
+LogicalModel::LogicalModel(Store& store, TopologyListener* listener, ModelConfig config)
+    : store_(store), config_(std::move(config)), dispatcher_(listener) {
+  if (!config_.now) config_.now = [] { return std::chrono::steady_clock::now(); };
+}
+
+Status LogicalModel::run_write(const std::function<Status(Transaction&)>& body) {
+  std::unique_lock lock(mutex_);
+  Transaction tx(state_);
+  if (Status error = body(tx)) {
+    tx.rollback();
+    return error;
+  }
+  if (Status error = tx.commit(store_)) {
+    spdlog::error("{}", error->message);
+    return error;
+  }
+  dispatcher_.enqueue(tx.change_set());
+  lock.unlock();
+  dispatcher_.deliver();
+  return std::nullopt;
+}
+
+namespace {
+template <class T>
+Status decode(const StoredRecord& record, T& out) {
+  try {
+    out = nlohmann::json::parse(record.body).get<T>();
+  } catch (const std::exception& e) {
+    return ModelError{500, "StoreCorrupt",
+                      "stored " + record.kind + " '" + record.id + "' cannot be read: " + e.what()};
+  }
+  if (out.id != record.id) {
+    return ModelError{500, "StoreCorrupt", "stored " + record.kind + " '" + record.id +
+                                               "' carries a different id '" + out.id + "'"};
+  }
+  return std::nullopt;
+}
+
+ModelError corrupt(const std::string& kind, const std::string& id, const std::string& why) {
+  return ModelError{500, "StoreCorrupt", "stored " + kind + " '" + id + "' " + why};
+}
+}  // namespace
+
+Status LogicalModel::load_records() {
+  std::vector<StoredRecord> records;
+  std::string error;
+  if (!store_.load_all(records, error)) return ModelError{500, "StoreError", error};
+  // References are checked in dependency order: networks, subnets, ports.
+  std::vector<Subnet> subnets;
+  std::vector<Port> ports;
+  for (const auto& record : records) {
+    if (record.kind == "network") {
+      Network n;
+      if (Status e = decode(record, n)) return e;
+      if (n.vni < kMinVni || n.vni > kMaxVni || state_.vni_in_use(n.vni)) {
+        return corrupt("network", n.id, "has an invalid or duplicate VNI " + std::to_string(n.vni));
+      }
+      state_.put_network(n);
+    } else if (record.kind == "subnet") {
+      Subnet s;
+      if (Status e = decode(record, s)) return e;
+      subnets.push_back(std::move(s));
+    } else if (record.kind == "port") {
+      Port p;
+      if (Status e = decode(record, p)) return e;
+      ports.push_back(std::move(p));
+    } else if (record.kind == "agent") {
+      Agent a;
+      if (Status e = decode(record, a)) return e;
+      if (state_.find_agent_by_host(a.host)) return corrupt("agent", a.id, "duplicates host " + a.host);
+      state_.put_agent(a);
+    } else {
+      return corrupt(record.kind, record.id, "is of an unknown kind");
+    }
+  }
+  for (const auto& s : subnets) {
+    if (!state_.find_network(s.network_id)) {
+      return corrupt("subnet", s.id, "refers to missing network " + s.network_id);
+    }
+    state_.put_subnet(s);
+  }
+  for (const auto& p : ports) {
+    if (!state_.find_network(p.network_id)) {
+      return corrupt("port", p.id, "refers to missing network " + p.network_id);
+    }
+    for (const auto& fixed : p.fixed_ips) {
+      const Subnet* subnet = state_.find_subnet(fixed.subnet_id);
+      if (!subnet || subnet->network_id != p.network_id) {
+        return corrupt("port", p.id, "refers to missing subnet " + fixed.subnet_id);
+      }
+      auto ip = IpAddress::parse(fixed.ip_address);
+      if (!ip || state_.addresses_of(fixed.subnet_id).contains(*ip)) {
+        return corrupt("port", p.id, "has an invalid or duplicate address " + fixed.ip_address);
+      }
+    }
+    state_.put_port(p);
+  }
+  return std::nullopt;
+}
+
+Status LogicalModel::load() {
+  std::unique_lock lock(mutex_);
+  state_ = ModelState{};
+  if (Status error = load_records()) {
+    state_ = ModelState{};
+    return error;
+  }
+  ChangeSet everything;
+  for (const auto& [id, n] : state_.networks()) {
+    everything.networks.push_back({n.id, n.vni, n.mtu, "vxlan"});
+  }
+  for (const auto& [id, p] : state_.ports()) {
+    PortFacts facts{p.id, p.network_id, p.binding_host_id, p.mac_address, {}, p.admin_state_up};
+    for (const auto& fixed : p.fixed_ips) facts.ips.push_back(fixed.ip_address);
+    everything.ports.push_back(std::move(facts));
+  }
+  for (const auto& [id, a] : state_.agents()) everything.hosts.push_back({a.host, a.underlay_ip});
+  spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
+               state_.networks().size(), state_.subnets().size(), state_.ports().size(),
+               state_.agents().size());
+  // The initial ChangeSet goes out even when empty, so a listener can tell "loaded".
+  dispatcher_.enqueue(std::move(everything), /*even_if_empty=*/true);
+  lock.unlock();
+  dispatcher_.deliver();
+  return std::nullopt;
+}
+
+NetworkView LogicalModel::network_view(const Network& network) const {
+  const auto& subnets = state_.subnets_of(network.id);
+  return {network, {subnets.begin(), subnets.end()}};
+}
+
+PortView LogicalModel::port_view(const Port& port) const {
+  PortView view{port, "DOWN", "unbound"};
+  auto up = port_up_.find(port.id);
+  if (up != port_up_.end() && up->second) view.status = "ACTIVE";
+  if (!port.binding_host_id.empty()) {
+    view.vif_type = state_.find_agent_by_host(port.binding_host_id) ? "tap" : "binding_failed";
+  }
+  return view;
+}
+
+bool LogicalModel::agent_alive(const std::string& host) const {
+  auto it = liveness_.find(host);
+  if (it == liveness_.end() || !it->second.connected) return false;
+  return config_.now() - it->second.last_heard <= config_.agent_timeout;
+}
+
+AgentView LogicalModel::agent_view(const Agent& agent) const {
+  AgentView view{agent, agent_alive(agent.host), ""};
+  auto it = liveness_.find(agent.host);
+  if (it != liveness_.end()) view.heartbeat_timestamp = it->second.last_heard_utc;
+  return view;
+}
+
+std::vector<NetworkView> LogicalModel::list_networks() const {
+  std::shared_lock lock(mutex_);
+  std::vector<NetworkView> out;
+  for (const auto& [id, n] : state_.networks()) out.push_back(network_view(n));
+  return out;
+}
+
+Result<NetworkView> LogicalModel::show_network(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  const Network* n = state_.find_network(id);
+  if (!n) return ModelError::not_found("NetworkNotFound", "Network " + id + " could not be found.");
+  return network_view(*n);
+}
+
+std::vector<Subnet> LogicalModel::list_subnets() const {
+  std::shared_lock lock(mutex_);
+  std::vector<Subnet> out;
+  for (const auto& [id, s] : state_.subnets()) out.push_back(s);
+  return out;
+}
+
+Result<Subnet> LogicalModel::show_subnet(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  const Subnet* s = state_.find_subnet(id);
+  if (!s) return ModelError::not_found("SubnetNotFound", "Subnet " + id + " could not be found.");
+  return *s;
+}
+
+std::vector<PortView> LogicalModel::list_ports() const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  std::vector<PortView> out;
+  for (const auto& [id, p] : state_.ports()) out.push_back(port_view(p));
+  return out;
+}
+
+Result<PortView> LogicalModel::show_port(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  const Port* p = state_.find_port(id);
+  if (!p) return ModelError::not_found("PortNotFound", "Port " + id + " could not be found.");
+  return port_view(*p);
+}
+
+std::vector<AgentView> LogicalModel::list_agents() const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  std::vector<AgentView> out;
+  for (const auto& [id, a] : state_.agents()) out.push_back(agent_view(a));
+  return out;
+}
+
+Result<AgentView> LogicalModel::show_agent(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  const Agent* a = state_.find_agent(id);
+  if (!a) return ModelError::not_found("AgentNotFound", "Agent " + id + " could not be found.");
+  return agent_view(*a);
+}
+
+}  // namespace overcast::controller

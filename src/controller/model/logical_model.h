@@ -1,0 +1,134 @@
+// LogicalModel: the controller's source of truth for networks, subnets, ports and
+// agents. Reads are served from memory; every write is validate → allocate → commit to
+// the Store → apply in memory → notify the TopologyListener (in commit order, outside
+// the model lock). A write that fails at any step changes nothing.
+//
+// It is also the AgentRegistry the southbound service reports agents to.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "controller/model/agent_registry.h"
+#include "controller/model/change_dispatcher.h"
+#include "controller/model/model_error.h"
+#include "controller/model/model_state.h"
+#include "controller/model/requests.h"
+#include "controller/model/resources.h"
+#include "controller/model/transaction.h"
+#include "controller/store/store.h"
+#include "controller/topology/topology_listener.h"
+
+namespace overcast::controller {
+
+struct ModelConfig {
+  // The fabric's MTU; tenant networks get this minus the VXLAN-over-IPv4 overhead.
+  uint32_t underlay_mtu = 1500;
+  // An agent is alive when heard from within this long (3 missed 2 s heartbeats).
+  std::chrono::milliseconds agent_timeout{6000};
+  // Injectable for tests of liveness; steady_clock::now by default.
+  std::function<std::chrono::steady_clock::time_point()> now;
+};
+
+inline constexpr uint32_t kVxlanOverhead = 50;  // outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8
+inline constexpr uint32_t kMinVni = 1;
+inline constexpr uint32_t kMaxVni = 16777215;
+
+struct NetworkView {
+  Network network;
+  std::vector<std::string> subnet_ids;
+};
+
+struct PortView {
+  Port port;
+  std::string status;    // "ACTIVE" once its agent reported it up, else "DOWN"
+  std::string vif_type;  // "tap", "unbound" or "binding_failed"
+};
+
+struct AgentView {
+  Agent agent;
+  bool alive = false;
+  std::string heartbeat_timestamp;  // "" when never heard since the controller started
+};
+
+class LogicalModel : public AgentRegistry {
+ public:
+  // `listener` may be null (nothing is told); it must outlive the model.
+  LogicalModel(Store& store, TopologyListener* listener, ModelConfig config);
+
+  // Loads every record from the store, checks references, and emits one ChangeSet
+  // with everything. An unreadable or unparsable record is an error naming it.
+  Status load();
+
+  uint32_t max_network_mtu() const { return config_.underlay_mtu - kVxlanOverhead; }
+
+  std::vector<NetworkView> list_networks() const;
+  Result<NetworkView> show_network(const std::string& id) const;
+  Result<std::vector<NetworkView>> create_networks(const std::vector<NetworkCreate>& requests);
+  Result<NetworkView> update_network(const std::string& id, const NetworkUpdate& update);
+  Status delete_network(const std::string& id);
+
+  std::vector<Subnet> list_subnets() const;
+  Result<Subnet> show_subnet(const std::string& id) const;
+  Result<std::vector<Subnet>> create_subnets(const std::vector<SubnetCreate>& requests);
+  Result<Subnet> update_subnet(const std::string& id, const SubnetUpdate& update);
+  Status delete_subnet(const std::string& id);
+
+  std::vector<PortView> list_ports() const;
+  Result<PortView> show_port(const std::string& id) const;
+  Result<std::vector<PortView>> create_ports(const std::vector<PortCreate>& requests);
+  Result<PortView> update_port(const std::string& id, const PortUpdate& update);
+  Status delete_port(const std::string& id);
+
+  std::vector<AgentView> list_agents() const;
+  Result<AgentView> show_agent(const std::string& id) const;
+  // Only dead agents may be deleted: a live one would re-register at once.
+  Status delete_agent(const std::string& id);
+
+  // AgentRegistry
+  bool register_agent(const AgentRegistration& registration, std::string& error) override;
+  void agent_heartbeat(const std::string& host) override;
+  void agent_disconnected(const std::string& host) override;
+  void set_port_status(const std::string& port_id, bool up) override;
+
+ private:
+  struct Liveness {
+    std::chrono::steady_clock::time_point last_heard{};
+    std::string last_heard_utc;
+    bool connected = false;
+  };
+
+  // Runs `body` as one transaction under the write lock; commits and notifies when it
+  // returns no error, rolls back otherwise.
+  Status run_write(const std::function<Status(Transaction&)>& body);
+
+  NetworkView network_view(const Network& network) const;
+  PortView port_view(const Port& port) const;  // needs liveness_mutex_ held
+  AgentView agent_view(const Agent& agent) const;  // needs liveness_mutex_ held
+
+  Status create_network(Transaction& tx, const NetworkCreate& request, Network& created);
+  Status create_subnet(Transaction& tx, const SubnetCreate& request, Subnet& created);
+  Status create_port(Transaction& tx, const PortCreate& request, Port& created);
+  bool agent_alive(const std::string& host) const;  // needs liveness_mutex_ held
+  Status load_records();
+
+  Store& store_;
+  ModelConfig config_;
+  ChangeDispatcher dispatcher_;
+
+  mutable std::shared_mutex mutex_;  // guards state_
+  ModelState state_;
+
+  // Lock order: mutex_ before liveness_mutex_. Volatile facts, never written to disk.
+  mutable std::mutex liveness_mutex_;
+  std::map<std::string, Liveness> liveness_;  // by host
+  std::map<std::string, bool> port_up_;       // by port id, as last reported
+};
+
+}  // namespace overcast::controller

@@ -1,0 +1,96 @@
+// What a create or update asks of the model, already type-checked by the API layer.
+// An unset optional means "not given": the model applies Neutron's default (create) or
+// keeps the current value (update). The model does the semantic checks (ranges,
+// containment, conflicts) and the allocation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/model/resources.h"
+
+namespace overcast::controller {
+
+struct NetworkCreate {
+  std::string project_id;
+  std::string name;
+  std::string description;
+  bool admin_state_up = true;
+  bool shared = false;
+  bool port_security_enabled = true;
+  std::optional<int64_t> mtu;
+  std::optional<int64_t> vni;  // provider:segmentation_id
+};
+
+struct NetworkUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<bool> admin_state_up;
+  std::optional<bool> shared;
+  std::optional<bool> port_security_enabled;
+  std::optional<int64_t> mtu;
+};
+
+struct SubnetCreate {
+  std::string project_id;
+  std::string network_id;
+  std::string name;
+  std::string description;
+  int64_t ip_version = 4;
+  std::string cidr;
+  // Outer nullopt: not given (default: first host). Inner nullopt: null, no gateway.
+  std::optional<std::optional<std::string>> gateway_ip;
+  std::optional<std::vector<AllocationPool>> allocation_pools;
+  bool enable_dhcp = true;
+  std::vector<std::string> dns_nameservers;
+  std::vector<HostRoute> host_routes;
+  std::optional<std::string> ipv6_ra_mode;
+  std::optional<std::string> ipv6_address_mode;
+};
+
+struct SubnetUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<bool> enable_dhcp;
+  std::optional<std::vector<std::string>> dns_nameservers;
+  std::optional<std::vector<HostRoute>> host_routes;
+};
+
+struct FixedIpRequest {
+  std::optional<std::string> subnet_id;
+  std::optional<std::string> ip_address;
+};
+
+struct PortCreate {
+  std::string project_id;
+  std::string network_id;
+  std::string name;
+  std::string description;
+  std::string device_id;
+  std::string device_owner;
+  std::string binding_host_id;
+  std::optional<std::string> mac_address;
+  std::optional<std::vector<FixedIpRequest>> fixed_ips;  // nullopt: one from each subnet
+  bool admin_state_up = true;
+  std::optional<bool> port_security_enabled;  // default: the network's
+  nlohmann::json binding_profile = nlohmann::json::object();
+};
+
+struct PortUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> device_id;
+  std::optional<std::string> device_owner;
+  std::optional<std::string> binding_host_id;
+  std::optional<std::string> mac_address;
+  std::optional<std::vector<FixedIpRequest>> fixed_ips;
+  std::optional<bool> admin_state_up;
+  std::optional<bool> port_security_enabled;
+  std::optional<nlohmann::json> binding_profile;
+};
+
+}  // namespace overcast::controller

@@ -1,0 +1,131 @@
+#include "controller/model/transaction.h"
+
+#include "controller/model/resource_codec.h"
+
+namespace overcast::controller {
+
+namespace {
+// Records the first-seen value of a resource, so rollback restores the pre-transaction one.
+template <class T>
+void remember(std::map<std::string, std::optional<T>>& originals, const std::string& id,
+              const T* current) {
+  if (originals.contains(id)) return;
+  originals[id] = current ? std::optional<T>(*current) : std::nullopt;
+}
+
+template <class T, class Find>
+void add_to_batch(WriteBatch& batch, const char* kind,
+                  const std::map<std::string, std::optional<T>>& originals, Find find) {
+  for (const auto& [id, original] : originals) {
+    if (const T* now = find(id)) {
+      batch.puts.push_back({kind, id, nlohmann::json(*now).dump()});
+    } else if (original) {
+      batch.deletes.push_back({kind, id});
+    }
+  }
+}
+}  // namespace
+
+Transaction::~Transaction() {
+  if (!committed_) rollback();
+}
+
+void Transaction::put_network(const Network& network) {
+  remember(networks_, network.id, state_.find_network(network.id));
+  state_.put_network(network);
+}
+void Transaction::erase_network(const std::string& id) {
+  remember(networks_, id, state_.find_network(id));
+  state_.erase_network(id);
+}
+void Transaction::put_subnet(const Subnet& subnet) {
+  remember(subnets_, subnet.id, state_.find_subnet(subnet.id));
+  state_.put_subnet(subnet);
+}
+void Transaction::erase_subnet(const std::string& id) {
+  remember(subnets_, id, state_.find_subnet(id));
+  state_.erase_subnet(id);
+}
+void Transaction::put_port(const Port& port) {
+  remember(ports_, port.id, state_.find_port(port.id));
+  state_.put_port(port);
+}
+void Transaction::erase_port(const std::string& id) {
+  remember(ports_, id, state_.find_port(id));
+  state_.erase_port(id);
+}
+void Transaction::put_agent(const Agent& agent) {
+  remember(agents_, agent.id, state_.find_agent(agent.id));
+  state_.put_agent(agent);
+}
+void Transaction::erase_agent(const std::string& id) {
+  remember(agents_, id, state_.find_agent(id));
+  state_.erase_agent(id);
+}
+
+Status Transaction::commit(Store& store) {
+  WriteBatch batch;
+  add_to_batch(batch, "network", networks_, [&](const std::string& id) { return state_.find_network(id); });
+  add_to_batch(batch, "subnet", subnets_, [&](const std::string& id) { return state_.find_subnet(id); });
+  add_to_batch(batch, "port", ports_, [&](const std::string& id) { return state_.find_port(id); });
+  add_to_batch(batch, "agent", agents_, [&](const std::string& id) { return state_.find_agent(id); });
+  std::string error;
+  if (!store.commit(batch, error)) {
+    rollback();
+    return ModelError{500, "StoreError", "The request could not be stored: " + error};
+  }
+  committed_ = true;
+  return std::nullopt;
+}
+
+void Transaction::rollback() {
+  // Ports first out and last in: their indices refer to subnets and networks.
+  for (const auto& [id, original] : ports_) state_.erase_port(id);
+  for (const auto& [id, original] : agents_) {
+    if (original) state_.put_agent(*original); else state_.erase_agent(id);
+  }
+  for (const auto& [id, original] : subnets_) {
+    if (original) state_.put_subnet(*original); else state_.erase_subnet(id);
+  }
+  for (const auto& [id, original] : networks_) {
+    if (original) state_.put_network(*original); else state_.erase_network(id);
+  }
+  for (const auto& [id, original] : ports_) {
+    if (original) state_.put_port(*original);
+  }
+  networks_.clear();
+  subnets_.clear();
+  ports_.clear();
+  agents_.clear();
+}
+
+ChangeSet Transaction::change_set() const {
+  ChangeSet changes;
+  for (const auto& [id, original] : networks_) {
+    if (const Network* n = state_.find_network(id)) {
+      changes.networks.push_back({n->id, n->vni, n->mtu, "vxlan"});
+    } else if (original) {
+      changes.removed_networks.push_back(id);
+    }
+  }
+  for (const auto& [id, original] : ports_) {
+    if (const Port* p = state_.find_port(id)) {
+      PortFacts facts{p->id, p->network_id, p->binding_host_id, p->mac_address, {}, p->admin_state_up};
+      for (const auto& fixed : p->fixed_ips) facts.ips.push_back(fixed.ip_address);
+      changes.ports.push_back(std::move(facts));
+    } else if (original) {
+      changes.removed_ports.push_back(id);
+    }
+  }
+  for (const auto& [id, original] : agents_) {
+    const Agent* a = state_.find_agent(id);
+    if (a && (!original || original->underlay_ip != a->underlay_ip || original->host != a->host)) {
+      changes.hosts.push_back({a->host, a->underlay_ip});
+    } else if (!a && original) {
+      changes.removed_hosts.push_back(original->host);
+    }
+  }
+  return changes;
+}
+
+}  // namespace overcast::controller

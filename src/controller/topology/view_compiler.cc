@@ -1,0 +1,267 @@
+#include "controller/topology/view_compiler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+#include "controller/topology/view_entries.h"
+
+namespace overcast::controller {
+
+std::string make_epoch_id() {
+  std::random_device device;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 8; ++i) {
+    uint32_t word = device();
+    for (int nibble = 0; nibble < 4; ++nibble) {
+      id.push_back(kHex[word & 0xf]);
+      word >>= 4;
+    }
+  }
+  return id;
+}
+
+ViewCompiler::ViewCompiler(ViewCompilerConfig config)
+    : epoch_(config.epoch.empty() ? make_epoch_id() : config.epoch),
+      history_limit_(std::max<size_t>(1, config.history_limit)),
+      history_max_bytes_(config.history_max_bytes) {}
+
+void ViewCompiler::apply(const ChangeSet& changes) { apply_changes(changes); }
+
+// Removals first, then upserts, so a ChangeSet that removes and re-creates an id
+// ends with the new object.
+std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
+  std::lock_guard lock(mu_);
+  ++stats_.changesets;
+  Work work;
+  for (const auto& id : changes.removed_ports) change_port(id, nullptr, work);
+  for (const auto& name : changes.removed_hosts) change_host(name, nullptr, work);
+  for (const auto& id : changes.removed_networks) change_network(id, nullptr, work);
+  for (const auto& network : changes.networks) {
+    if (network.id.empty()) {
+      ++stats_.ignored_facts;
+      spdlog::warn("view compiler: network without id ignored");
+      continue;
+    }
+    change_network(network.id, &network, work);
+  }
+  for (const auto& host : changes.hosts) {
+    if (host.host.empty()) {
+      ++stats_.ignored_facts;
+      spdlog::warn("view compiler: host without name ignored");
+      continue;
+    }
+    change_host(host.host, &host, work);
+  }
+  for (const auto& port : changes.ports) {
+    if (port.id.empty()) {
+      ++stats_.ignored_facts;
+      spdlog::warn("view compiler: port without id ignored");
+      continue;
+    }
+    change_port(port.id, &port, work);
+  }
+  return recompute(work);
+}
+
+// A network's VNI/MTU/encapsulation is in every entry of its slice: recompute the
+// whole slice on every host that has ports in it.
+void ViewCompiler::change_network(const std::string& id, const NetworkFacts* updated, Work& work) {
+  const NetworkFacts* current = index_.network(id);
+  if (current == nullptr && updated == nullptr) return;
+  if (current != nullptr && updated != nullptr && same_network(*current, *updated)) return;
+  if (index_.members(id) != nullptr) work[id].all_full = true;
+  if (updated != nullptr) {
+    index_.upsert_network(*updated);
+  } else {
+    index_.remove_network(id);
+  }
+}
+
+// A host's underlay IP appears in other hosts' flood lists and remote ports of the
+// networks it shares with them; its own view does not depend on it.
+void ViewCompiler::change_host(const std::string& name, const HostFacts* updated, Work& work) {
+  const HostFacts* current = index_.host(name);
+  if (current == nullptr && updated == nullptr) return;
+  if (current != nullptr && updated != nullptr && current->underlay_ip == updated->underlay_ip) return;
+  if (const auto* networks = index_.networks_of_host(name)) {
+    for (const auto& network_id : *networks) {
+      auto& network_work = work[network_id];
+      network_work.keys.insert(network_key(network_id));
+      for (const auto& port_id : index_.members(network_id)->at(name)) {
+        network_work.keys.insert(remote_port_key(port_id));
+      }
+    }
+  }
+  if (updated != nullptr) {
+    index_.upsert_host(*updated);
+  } else {
+    index_.remove_host(name);
+  }
+}
+
+void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, Work& work) {
+  const PortFacts* current = index_.port(id);
+  if (current == nullptr && updated == nullptr) return;
+  if (current != nullptr && updated != nullptr && same_port(*current, *updated)) return;
+  if (current != nullptr) mark_port(*current, work);  // as it was: who saw it
+  if (updated != nullptr) {
+    index_.upsert_port(*updated);
+    mark_port(*updated, work);  // as it is: who sees it now
+  } else {
+    index_.remove_port(id);
+  }
+}
+
+// Marks the port's entries on every host of its network. When the port is its host's
+// only one in the network, that host enters or leaves the network: its whole slice
+// changes, and so do the others' flood lists.
+void ViewCompiler::mark_port(const PortFacts& port, Work& work) const {
+  const auto* members = index_.members(port.network_id);
+  if (members == nullptr || port.host.empty()) return;
+  auto& network_work = work[port.network_id];
+  auto own = members->find(port.host);
+  // Even when every slice is already dirty: a host leaving the network is not a
+  // member any more by recompute() time and is only found through full_hosts.
+  if (own != members->end() && own->second.size() == 1) {
+    network_work.full_hosts.insert(port.host);
+    network_work.keys.insert(network_key(port.network_id));
+  }
+  if (network_work.all_full) return;
+  network_work.keys.insert(local_port_key(port.id));
+  network_work.keys.insert(remote_port_key(port.id));
+}
+
+// Visits the hosts of each dirtied network: its members now, plus the hosts that
+// just left it (they are among full_hosts, their slice becomes empty).
+std::vector<HostDelta> ViewCompiler::recompute(const Work& work) {
+  std::map<std::string, ViewChanges> changes_by_host;
+  for (const auto& [network_id, network_work] : work) {
+    auto visit = [&](const std::string& host) {
+      HostView& view = views_[host];
+      ViewChanges& changes = changes_by_host[host];
+      if (network_work.all_full || network_work.full_hosts.count(host) != 0) {
+        view.replace_slice(network_id, desired_slice(host, network_id), changes);
+        return;
+      }
+      for (const auto& key : network_work.keys) {
+        view.set_entry(network_id, key, desired_entry(host, network_id, key), changes);
+      }
+    };
+    const auto* members = index_.members(network_id);
+    if (members != nullptr) {
+      for (const auto& [host, ports] : *members) visit(host);
+    }
+    for (const auto& host : network_work.full_hosts) {
+      if (members == nullptr || members->count(host) == 0) visit(host);
+    }
+  }
+  std::vector<HostDelta> deltas;
+  for (const auto& [host, changes] : changes_by_host) {
+    if (changes.empty()) continue;
+    deltas.push_back({host, views_[host].commit(changes, epoch_, history_limit_, history_max_bytes_)});
+    ++stats_.deltas;
+  }
+  return deltas;
+}
+
+std::vector<std::string> ViewCompiler::flood_vteps(const std::string& host,
+                                                   const std::string& network_id) const {
+  std::vector<std::string> vteps;
+  const auto* members = index_.members(network_id);
+  if (members == nullptr) return vteps;
+  for (const auto& [other, ports] : *members) {
+    if (other == host) continue;
+    const HostFacts* facts = index_.host(other);
+    if (facts != nullptr && !facts->underlay_ip.empty()) vteps.push_back(facts->underlay_ip);
+  }
+  std::sort(vteps.begin(), vteps.end());
+  vteps.erase(std::unique(vteps.begin(), vteps.end()), vteps.end());
+  return vteps;
+}
+
+std::optional<sb::ViewEntry> ViewCompiler::desired_entry(const std::string& host,
+                                                         const std::string& network_id,
+                                                         const std::string& key) const {
+  const NetworkFacts* network = index_.network(network_id);
+  if (network == nullptr || !index_.host_has_ports_in(host, network_id)) return std::nullopt;
+  if (key == network_key(network_id)) return make_network_entry(*network, flood_vteps(host, network_id));
+  auto slash = key.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  std::string kind = key.substr(0, slash);
+  const PortFacts* port = index_.port(key.substr(slash + 1));
+  if (port == nullptr || port->network_id != network_id || port->host.empty()) return std::nullopt;
+  if (kind == "lport" && port->host == host) return make_local_port_entry(*port, *network);
+  if (kind == "rport" && port->host != host) {
+    const HostFacts* remote = index_.host(port->host);
+    if (remote == nullptr || remote->underlay_ip.empty()) return std::nullopt;
+    return make_remote_port_entry(*port, *network, remote->underlay_ip);
+  }
+  return std::nullopt;
+}
+
+HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::string& network_id) const {
+  HostView::Slice slice;
+  const NetworkFacts* network = index_.network(network_id);
+  const auto* members = index_.members(network_id);
+  if (network == nullptr || members == nullptr || members->count(host) == 0) return slice;
+  slice[network_key(network_id)] = make_network_entry(*network, flood_vteps(host, network_id));
+  for (const auto& [other, ports] : *members) {
+    const HostFacts* remote = other == host ? nullptr : index_.host(other);
+    if (other != host && (remote == nullptr || remote->underlay_ip.empty())) continue;
+    for (const auto& port_id : ports) {
+      const PortFacts* port = index_.port(port_id);
+      if (other == host) {
+        slice[local_port_key(port_id)] = make_local_port_entry(*port, *network);
+      } else {
+        slice[remote_port_key(port_id)] = make_remote_port_entry(*port, *network, remote->underlay_ip);
+      }
+    }
+  }
+  return slice;
+}
+
+uint64_t ViewCompiler::version(const std::string& host) const {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(host);
+  return it == views_.end() ? 0 : it->second.version();
+}
+
+sb::Snapshot ViewCompiler::snapshot(const std::string& host) const {
+  std::lock_guard lock(mu_);
+  auto it = views_.find(host);
+  if (it != views_.end()) return it->second.snapshot(epoch_);
+  sb::Snapshot empty;
+  empty.set_epoch(epoch_);
+  return empty;
+}
+
+std::optional<std::vector<sb::Delta>> ViewCompiler::deltas_since(const std::string& host,
+                                                                 const std::string& epoch,
+                                                                 uint64_t version) const {
+  if (epoch != epoch_) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = views_.find(host);
+  if (it == views_.end()) {
+    if (version == 0) return std::vector<sb::Delta>{};
+    return std::nullopt;
+  }
+  return it->second.deltas_since(version);
+}
+
+bool ViewCompiler::port_bound_to(const std::string& port_id, const std::string& host) const {
+  std::lock_guard lock(mu_);
+  const PortFacts* port = index_.port(port_id);
+  return port != nullptr && port->host == host;
+}
+
+ViewCompilerStats ViewCompiler::stats() const {
+  std::lock_guard lock(mu_);
+  ViewCompilerStats stats = stats_;
+  stats.hosts = views_.size();
+  return stats;
+}
+
+}  // namespace overcast::controller

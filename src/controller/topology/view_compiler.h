@@ -1,0 +1,108 @@
+// The view compiler: turns the model's ChangeSets into per-host views and the
+// per-host Deltas that bring each agent from one version to the next.
+//
+// For host H the view holds, per network N with at least one port bound to H:
+//   "net/N"   NetworkEntry, flood_vteps = sorted underlay IPs of the OTHER registered
+//             hosts with ports in N;
+//   "lport/P" LocalPortEntry for each port P of N bound to H;
+//   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
+// A port whose host has not registered (no HostFacts) is invisible to other hosts.
+//
+// Incremental: a change marks only the (host, network) slices and keys it concerns,
+// using the index before and after the change; only those are recomputed and diffed.
+//
+// Thread-safe: apply_changes() from the model's thread, snapshot()/deltas_since()
+// from gRPC threads; one mutex guards everything (work per call is bounded by the
+// hosts and ports of the networks a change touches).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "controller/topology/host_view.h"
+#include "controller/topology/topology_index.h"
+#include "controller/topology/topology_listener.h"
+#include "overcast/southbound.pb.h"
+
+namespace overcast::controller {
+
+struct ViewCompilerConfig {
+  std::string epoch;           // "" = a fresh random id (one per controller start)
+  size_t history_limit = 256;           // deltas kept per host for resuming agents
+  size_t history_max_bytes = 1u << 20;  // and their serialized size per host
+};
+
+struct HostDelta {
+  std::string host;
+  sb::Delta delta;
+};
+
+struct ViewCompilerStats {
+  uint64_t changesets = 0;
+  uint64_t deltas = 0;
+  uint64_t ignored_facts = 0;  // facts without an id/name, dropped
+  size_t hosts = 0;            // hosts with a view
+};
+
+class ViewCompiler : public TopologyListener {
+ public:
+  explicit ViewCompiler(ViewCompilerConfig config = {});
+
+  // TopologyListener: applies the change; deltas are only kept in the histories.
+  void apply(const ChangeSet& changes) override;
+  // Applies the change and returns one Delta per host whose view really changed.
+  std::vector<HostDelta> apply_changes(const ChangeSet& changes);
+
+  const std::string& epoch() const { return epoch_; }
+  uint64_t version(const std::string& host) const;
+  // The host's whole current view (version 0 and no entries for an unknown host).
+  sb::Snapshot snapshot(const std::string& host) const;
+  // What an agent holding (epoch, version) misses, or nullopt when it needs a Snapshot.
+  std::optional<std::vector<sb::Delta>> deltas_since(const std::string& host, const std::string& epoch,
+                                                     uint64_t version) const;
+  // Whether `port_id` is currently bound to `host` (agents only report their own ports).
+  bool port_bound_to(const std::string& port_id, const std::string& host) const;
+  ViewCompilerStats stats() const;
+
+ private:
+  // What one ChangeSet dirtied in one network. Keys are network-wide (the same port
+  // and network keys matter to every host of the network), so marking a port costs
+  // O(1) whatever the number of hosts; the hosts are visited once, in recompute().
+  struct NetworkWork {
+    bool all_full = false;                // every host's slice (VNI/MTU/... changed)
+    std::set<std::string> full_hosts;     // hosts entering or leaving the network
+    std::set<std::string> keys;           // entries to re-evaluate on every host of it
+  };
+  using Work = std::map<std::string, NetworkWork>;  // network id -> work
+
+  void change_network(const std::string& id, const NetworkFacts* updated, Work& work);
+  void change_host(const std::string& name, const HostFacts* updated, Work& work);
+  void change_port(const std::string& id, const PortFacts* updated, Work& work);
+  void mark_port(const PortFacts& port, Work& work) const;
+  std::vector<HostDelta> recompute(const Work& work);
+
+  std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
+  std::optional<sb::ViewEntry> desired_entry(const std::string& host, const std::string& network_id,
+                                             const std::string& key) const;
+  HostView::Slice desired_slice(const std::string& host, const std::string& network_id) const;
+
+  const std::string epoch_;
+  const size_t history_limit_;
+  const size_t history_max_bytes_;
+  mutable std::mutex mu_;
+  TopologyIndex index_;
+  std::unordered_map<std::string, HostView> views_;
+  ViewCompilerStats stats_;
+};
+
+// A random 128-bit id in hex, made once per controller start.
+std::string make_epoch_id();
+
+}  // namespace overcast::controller

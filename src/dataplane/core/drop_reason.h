@@ -1,0 +1,47 @@
+// Why the data plane dropped a packet. Every drop has exactly one reason; the
+// names are what counters_json() reports under "drops".
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "dataplane/core/counters.h"
+
+namespace overcast::dataplane {
+
+enum class DropReason : uint8_t {
+  kRunt,            // shorter than the headers it must carry
+  kUnknownPort,     // received on a slot, or for a VNI, the table does not have
+  kPortDown,        // from or to a port that is administratively down
+  kSamePort,        // unicast back to the port it came in on
+  kTooBig,          // larger than the segment MTU + Ethernet header
+  kBadFlags,        // tunnel header flags/reserved bits not as we send them
+  kUnknownVtep,     // tunnel packet from an address not in known_vteps
+  kUnknownVni,      // tunnel packet (or frame to encapsulate) for a VNI not on this host
+  kNotLocal,        // tunnel unicast to a MAC that is not on a local port
+  kNoFloodTarget,   // BUM frame with nowhere to go
+  kNoBuffer,        // replication copy needed a buffer and the pool was empty
+  kNoHeadroom,      // no room to prepend the tunnel header
+  kPortGone,        // output slot no longer has a port
+  kCount,
+};
+
+inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)> kDropReasonNames = {
+    "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
+    "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
+};
+
+inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }
+
+// Drops by reason, one instance per worker (single writer).
+class DropCounters {
+ public:
+  void count(DropReason r, uint64_t n = 1) { counters_[static_cast<size_t>(r)].add(n); }
+  uint64_t value(DropReason r) const { return counters_[static_cast<size_t>(r)].value(); }
+
+ private:
+  std::array<Counter, static_cast<size_t>(DropReason::kCount)> counters_;
+};
+
+}  // namespace overcast::dataplane

@@ -1,0 +1,86 @@
+// DecapStage<Codec>: datagrams from the tunnel back into a virtual network.
+//
+// Input:  UDP payloads read from the tunnel socket, meta.remote_vtep = sender.
+// Output: `local` — unicast to a MAC on a local port of the VNI (meta.out_port),
+//         `flood` — broadcast/multicast, for the local ports of the VNI only.
+//         meta.vni set, meta.in_port = kNoPort (so flooding never re-enters the tunnel).
+// Drops, in the order checked: runt (shorter than the tunnel header), bad_flags,
+//         unknown_vtep (sender not in known_vteps), unknown_vni (no segment here),
+//         runt (inner frame < 14 bytes), not_local (unicast to a MAC that is not
+//         on a local port: we are not a transit switch, and sending it back into
+//         the tunnel would loop).
+// Counters (stage "<codec>_decap"): in, local, flood, dropped.
+#pragma once
+
+#include "dataplane/core/batch_queue.h"
+#include "dataplane/core/counters.h"
+#include "dataplane/encap/pop_result.h"
+#include "dataplane/stages/stage_context.h"
+#include "net/ethernet.h"
+
+namespace overcast::dataplane {
+
+template <class Codec>
+class DecapStage {
+ public:
+  static constexpr const char* kName = Codec::kDecapStageName;
+  enum : size_t { kIn, kLocal, kFlood, kDropped };
+
+  void process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood) {
+    uint64_t n_local = 0, n_flood = 0, n_dropped = 0;
+    const ForwardingTable& table = *ctx.table;
+    for (Packet* p : in) {
+      const DropReason reason = classify(table, *p);
+      if (reason != DropReason::kCount) {
+        ctx.drop(p, reason);
+        ++n_dropped;
+      } else if (p->meta.out_port == kNoPort) {
+        flood.push(p);
+        ++n_flood;
+      } else {
+        local.push(p);
+        ++n_local;
+      }
+    }
+    counters_.add(kIn, in.size());
+    counters_.add(kLocal, n_local);
+    counters_.add(kFlood, n_flood);
+    counters_.add(kDropped, n_dropped);
+    in.clear();
+  }
+  const CounterSet& counters() const { return counters_; }
+
+ private:
+  // DropReason::kCount when the packet is accepted (out_port set for unicast).
+  static DropReason classify(const ForwardingTable& table, Packet& p) {
+    uint32_t vni = 0;
+    // Pop on a copy of the descriptor, committed only when every check passed.
+    Packet probe = p;  // copies pointers and offsets only, not the buffer
+    switch (Codec::pop_header(probe, vni)) {
+      case PopResult::kOk: break;
+      case PopResult::kRunt: return DropReason::kRunt;
+      case PopResult::kBadFlags: return DropReason::kBadFlags;
+    }
+    if (!table.known_vteps.contains(p.meta.remote_vtep)) return DropReason::kUnknownVtep;
+    const Segment* segment = table.find_segment(vni);
+    if (!segment) return DropReason::kUnknownVni;
+    if (probe.length() < net::kEthernetHeaderSize) return DropReason::kRunt;
+    p = probe;
+    p.meta.vni = vni;
+    p.meta.in_port = kNoPort;
+    p.meta.out_port = kNoPort;
+    const auto* eth = net::header_at<net::EthernetHeader>(p.data());
+    const MacAddress dst = eth->dst_mac();
+    if (dst.is_multicast()) return DropReason::kCount;
+    auto it = segment->macs.find(dst);
+    if (it == segment->macs.end() || it->second.kind != L2Destination::Kind::kLocalPort) {
+      return DropReason::kNotLocal;
+    }
+    p.meta.out_port = it->second.port;
+    return DropReason::kCount;
+  }
+
+  CounterSet counters_{"in", "local", "flood", "dropped"};
+};
+
+}  // namespace overcast::dataplane

@@ -1,0 +1,77 @@
+#include "dataplane/pipeline/pipeline.h"
+
+#include "dataplane/core/counters_json.h"
+
+namespace overcast::dataplane {
+
+Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
+                   TunnelSink& tunnel, PortTxLocks* tx_locks)
+    : encapsulation_(std::move(encapsulation)),
+      tunnel_(tunnel),
+      local_delivery_(tx_locks),
+      arp_q_([](void* self, Batch& b) {
+               auto* pl = static_cast<Pipeline*>(self);
+               pl->arp_responder_.process(pl->ctx_, b, pl->local_q_, pl->l2_q_);
+             }, this),
+      l2_q_([](void* self, Batch& b) {
+              auto* pl = static_cast<Pipeline*>(self);
+              pl->l2_forward_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_, pl->flood_q_);
+            }, this),
+      flood_q_([](void* self, Batch& b) {
+                 auto* pl = static_cast<Pipeline*>(self);
+                 pl->flood_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_);
+               }, this),
+      remote_q_([](void* self, Batch& b) {
+                  auto* pl = static_cast<Pipeline*>(self);
+                  pl->encapsulation_->encapsulate(pl->ctx_, b, pl->tunnel_q_);
+                }, this),
+      tunnel_q_([](void* self, Batch& b) {
+                  auto* pl = static_cast<Pipeline*>(self);
+                  pl->tunnel_.tx_burst(*pl->ctx_.pool, b);
+                }, this),
+      local_q_([](void* self, Batch& b) {
+                 auto* pl = static_cast<Pipeline*>(self);
+                 pl->local_delivery_.process(pl->ctx_, b);
+               }, this) {
+  ctx_.pool = &pool;
+  ctx_.drops = &drops;
+}
+
+void Pipeline::set_table(const ForwardingTable* table) {
+  ctx_.table = table;
+  if (table && table != prepared_for_) {
+    local_delivery_.prepare(*table);
+    prepared_for_ = table;
+  }
+}
+
+void Pipeline::drain_all() {
+  // Graph order: a queue is drained only after every queue that feeds it.
+  arp_q_.drain();
+  l2_q_.drain();
+  flood_q_.drain();
+  remote_q_.drain();
+  tunnel_q_.drain();
+  local_q_.drain();
+}
+
+void Pipeline::process_port_rx(Batch& rx) {
+  classify_.process(ctx_, rx, arp_q_, l2_q_);
+  drain_all();
+}
+
+void Pipeline::process_tunnel_rx(Batch& rx) {
+  encapsulation_->decapsulate(ctx_, rx, local_q_, flood_q_);
+  drain_all();
+}
+
+void Pipeline::add_counters(nlohmann::json& stages) const {
+  add_counter_set(stages, ClassifyStage::kName, classify_.counters());
+  add_counter_set(stages, ArpResponderStage::kName, arp_responder_.counters());
+  add_counter_set(stages, L2ForwardStage::kName, l2_forward_.counters());
+  add_counter_set(stages, FloodStage::kName, flood_.counters());
+  add_counter_set(stages, LocalDeliveryStage::kName, local_delivery_.counters());
+  encapsulation_->add_counters(stages);
+}
+
+}  // namespace overcast::dataplane

@@ -1,0 +1,77 @@
+// Pipeline: one worker's graph of stages, wired in one place.
+//
+//   VM port rx ─► classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
+//                           │                  └─► (not answered) ─┐
+//                           └─────────────────────────────────────►l2_forward ─┬─► local_delivery
+//                                                                              ├─► encap ─► tunnel tx
+//                                                                              └─► flood ─┬─► local_delivery
+//                                                                                         └─► encap ─► tunnel tx
+//   tunnel rx ─► decap ─┬─► local_delivery
+//                       └─► flood (local ports only) ─► local_delivery
+//
+// Stages push into BatchQueues; a queue that fills up drains into its next stage,
+// and process_*() drains all of them in graph order before returning. Every packet
+// handed in is, on return, sent or dropped with a counted reason.
+#pragma once
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "dataplane/core/batch_queue.h"
+#include "dataplane/encap/tunnel_encapsulation.h"
+#include "dataplane/stages/arp_responder_stage.h"
+#include "dataplane/stages/classify_stage.h"
+#include "dataplane/stages/flood_stage.h"
+#include "dataplane/stages/l2_forward_stage.h"
+#include "dataplane/stages/local_delivery_stage.h"
+
+namespace overcast::dataplane {
+
+// Where encapsulated packets leave: the UDP tunnel in production, a capture in tests.
+class TunnelSink {
+ public:
+  virtual ~TunnelSink() = default;
+  // Takes ownership of every packet (returned to `pool`); leaves `batch` empty.
+  virtual void tx_burst(PacketPool& pool, Batch& batch) = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
+           TunnelSink& tunnel, PortTxLocks* tx_locks = nullptr);
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // The snapshot the next batches are processed against (valid until the next call).
+  void set_table(const ForwardingTable* table);
+  // Frames read from VM ports, meta.in_port set.
+  void process_port_rx(Batch& rx);
+  // Datagram payloads read from the tunnel, meta.remote_vtep set.
+  void process_tunnel_rx(Batch& rx);
+
+  void add_counters(nlohmann::json& stages) const;
+
+ private:
+  void drain_all();
+
+  StageContext ctx_;
+  std::unique_ptr<TunnelEncapsulation> encapsulation_;
+  TunnelSink& tunnel_;
+  const ForwardingTable* prepared_for_ = nullptr;
+
+  ClassifyStage classify_;
+  ArpResponderStage arp_responder_;
+  L2ForwardStage l2_forward_;
+  FloodStage flood_;
+  LocalDeliveryStage local_delivery_;
+
+  BatchQueue arp_q_;
+  BatchQueue l2_q_;
+  BatchQueue flood_q_;
+  BatchQueue remote_q_;  // to encapsulate
+  BatchQueue tunnel_q_;  // encapsulated, to send
+  BatchQueue local_q_;
+};
+
+}  // namespace overcast::dataplane

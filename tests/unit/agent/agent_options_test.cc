@@ -1,0 +1,73 @@
+#include "agent/main/agent_options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace overcast::agent {
+namespace {
+
+struct Parsed {
+  std::optional<AgentOptions> options;
+  int exit_code = -1;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "overcast-agent");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  Parsed p;
+  p.options = parse_agent_options(static_cast<int>(argv.size()), argv.data(), p.exit_code);
+  return p;
+}
+
+TEST(AgentOptionsTest, DefaultsFollowStateDir) {
+  auto p = parse({"--underlay-ip", "192.0.2.1", "--controller", "10.0.0.1:6640", "--state-dir", "/tmp/x"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->control_socket, "/tmp/x/agent.sock");
+  EXPECT_EQ(p.options->vxlan_port, 4789);
+  EXPECT_EQ(p.options->log_level, "info");
+  EXPECT_FALSE(p.options->host.empty());  // the machine's hostname
+}
+
+TEST(AgentOptionsTest, AllFlags) {
+  auto p = parse({"--host", "hv1", "--underlay-ip", "192.0.2.1", "--controller", "ctl.example:7000", "--state-dir",
+                  "/tmp/y", "--control-socket", "/tmp/y.sock", "--vxlan-port", "8472", "--log-level", "debug"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->host, "hv1");
+  EXPECT_EQ(p.options->controller, "ctl.example:7000");
+  EXPECT_EQ(p.options->control_socket, "/tmp/y.sock");
+  EXPECT_EQ(p.options->vxlan_port, 8472);
+  EXPECT_EQ(p.options->log_level, "debug");
+}
+
+TEST(AgentOptionsTest, BadFlagsExitWithTwo) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--controller", "10.0.0.1:6640"},                                  // missing --underlay-ip
+      {"--underlay-ip", "192.0.2.1"},                                     // missing --controller
+      {"--underlay-ip", "2001:db8::1", "--controller", "c:1"},            // not IPv4
+      {"--underlay-ip", "192.0.2.1", "--controller", "nohost"},           // no port
+      {"--underlay-ip", "192.0.2.1", "--controller", "c:70000"},          // port range
+      {"--underlay-ip", "192.0.2.1", "--controller", "c:1", "--vxlan-port", "0"},
+      {"--underlay-ip", "192.0.2.1", "--controller", "c:1", "--log-level", "loud"},
+      {"--underlay-ip", "192.0.2.1", "--controller", "c:1", "--bogus"},
+  };
+  for (const auto& args : bad) {
+    auto p = parse(args);
+    EXPECT_FALSE(p.options) << args.back();
+    EXPECT_EQ(p.exit_code, kExitBadFlags) << args.back();
+  }
+}
+
+TEST(AgentOptionsTest, HostPortForms) {
+  EXPECT_EQ(check_host_port("10.0.0.1:6640"), std::nullopt);
+  EXPECT_EQ(check_host_port("[2001:db8::1]:6640"), std::nullopt);
+  EXPECT_NE(check_host_port("[2001:db8::zz]:6640"), std::nullopt);
+  EXPECT_NE(check_host_port(":6640"), std::nullopt);
+  EXPECT_NE(check_host_port("host:"), std::nullopt);
+  EXPECT_NE(check_host_port("host:12ab"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace overcast::agent
