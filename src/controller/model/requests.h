@@ -93,4 +93,14 @@ struct PortUpdate {
   std::optional<nlohmann::json> binding_profile;
 };
 
+// A VTEP that runs no Overcast agent, declared by the operator (POST /v2.0/agents with
+// agent_type "Static VTEP").
+struct StaticVtepCreate {
+  std::string host;
+  std::string underlay_ip;
+  std::vector<std::string> encapsulations;  // empty: {"vxlan"}
+  bool admin_state_up = true;
+  std::string description;
+};
+
 }  // namespace overcast::controller

@@ -1,5 +1,7 @@
 #include "controller/model/resource_codec.h"
 
+#include <stdexcept>
+
 namespace overcast::controller {
 
 using nlohmann::json;
@@ -148,8 +150,15 @@ void from_json(const json& j, Port& p) {
   j.at("revision_number").get_to(p.revision_number);
 }
 
+namespace {
+constexpr const char* kKindAgent = "agent";
+constexpr const char* kKindStaticVtep = "static-vtep";
+}  // namespace
+
 void to_json(json& j, const Agent& a) {
   j = json{{"id", a.id},
+           {"kind", a.kind == HostKind::kStaticVtep ? kKindStaticVtep : kKindAgent},
+           {"description", a.description},
            {"host", a.host},
            {"underlay_ip", a.underlay_ip},
            {"encapsulations", a.encapsulations},
@@ -168,6 +177,16 @@ void from_json(const json& j, Agent& a) {
   j.at("admin_state_up").get_to(a.admin_state_up);
   j.at("created_at").get_to(a.created_at);
   j.at("started_at").get_to(a.started_at);
+  // Records written before static VTEPs existed carry neither field: they are agents.
+  const std::string kind = j.value("kind", std::string(kKindAgent));
+  if (kind == kKindStaticVtep) {
+    a.kind = HostKind::kStaticVtep;
+  } else if (kind == kKindAgent) {
+    a.kind = HostKind::kAgent;
+  } else {
+    throw std::invalid_argument("unknown host kind '" + kind + "'");
+  }
+  a.description = j.value("description", std::string());
 }
 
 }  // namespace overcast::controller

@@ -84,15 +84,22 @@ struct Port {
   uint64_t revision_number = 0;
 };
 
+// How a host came to be: an agent registered it over the southbound, or an operator
+// declared a VTEP that runs no agent (a kernel VXLAN device, a ToR switch; NSX and OVN
+// call these hardware VTEPs) through the API.
+enum class HostKind { kAgent, kStaticVtep };
+
 struct Agent {
   std::string id;  // stable per host: made at the host's first registration
+  HostKind kind = HostKind::kAgent;
   std::string host;
   std::string underlay_ip;
   std::vector<std::string> encapsulations;
   std::string agent_version;
   bool admin_state_up = true;
   std::string created_at;
-  std::string started_at;  // the latest registration
+  std::string started_at;  // the latest registration (a static VTEP: its creation)
+  std::string description;
 };
 
 }  // namespace overcast::controller
