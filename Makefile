@@ -36,3 +36,12 @@ bench-micro: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Overcast's data plane against kernel VXLAN + bridge, Open vSwitch (userspace datapath) and a
+# plain veth, in namespaces (bench/dataplane/run.py --help). Needs root; BENCH_ARGS passes flags,
+# e.g. make bench-dataplane BENCH_ARGS="--duration 10 --systems overcast,kernel".
+BENCH_ARGS ?=
+.PHONY: bench-dataplane
+bench-dataplane: build
+	@scripts/install-bench-deps.sh
+	/usr/bin/python3 bench/dataplane/run.py --bin-dir $(BUILD_DIR)/bin --out $(BUILD_DIR)/bench/dataplane $(BENCH_ARGS)

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import unittest
 import uuid
@@ -110,6 +111,36 @@ class Lab:
     def exec(self, name, *cmd, check=False, timeout=60):
         return run(["ip", "netns", "exec", self.netns(name), *cmd], check=check, timeout=timeout)
 
+    # --- extra underlay hosts -------------------------------------------------------------
+    def add_underlay_host(self, name, leaf, ip):
+        """A bare host <P>-<name> on the fabric's leaf bridge `leaf`: one veth into the bridge,
+        `ip`/24 on it, a default route via the leaf's router. For tests that put traffic on
+        the underlay that no hypervisor would send. Returns the namespace's name; `lab down`
+        removes it with the lab, remove_underlay_host removes it earlier."""
+        ns = f"{self.prefix}-{name}"
+        inside, outside = ns, f"{self.prefix}-x-{name}"
+        fabric = self.netns("fab")
+        run(["ip", "netns", "add", ns])
+        try:
+            run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w",
+                 "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"])
+            run(["ip", "-n", ns, "link", "add", inside, "type", "veth",
+                 "peer", "name", outside, "netns", fabric])
+            run(["ip", "-n", fabric, "link", "set", outside, "master",
+                 f"{self.prefix}-leaf{leaf}", "up"])
+            run(["ip", "-n", ns, "addr", "add", f"{ip}/24", "dev", inside])
+            run(["ip", "-n", ns, "link", "set", "lo", "up"])
+            run(["ip", "-n", ns, "link", "set", inside, "up"])
+            run(["ip", "-n", ns, "route", "add", "default", "via", f"172.16.{leaf}.1"])
+        except Exception:
+            self.remove_underlay_host(name)
+            raise
+        return ns
+
+    def remove_underlay_host(self, name):
+        # Deleting the namespace deletes the veth pair, its end in the fabric included.
+        return run(["ip", "netns", "delete", f"{self.prefix}-{name}"], check=False)
+
     # --- the operator's CLI -----------------------------------------------------------------
     def cli(self, *args, check=True):
         proc = run([self.overcast, "--endpoint", self.endpoint, "-f", "json", *args],
@@ -146,17 +177,33 @@ class Lab:
                 return entry["lladdr"]
         return None
 
+    def _wait_for_sentinels(self, ns, interfaces, path, proc, timeout=20):
+        deadline = time.monotonic() + timeout
+        pending = list(interfaces)
+        while pending:
+            if proc.poll() is not None:
+                raise CommandFailed(f"tshark exited {proc.returncode} before capturing")
+            for iface in pending:
+                run(["ip", "netns", "exec", self.netns(ns), sys.executable, "-c", SENTINEL_SENDER, iface])
+            time.sleep(0.2)
+            seen = run(["tshark", "-n", "-r", path, "-Y", "udp.dstport == 9", "-T", "fields",
+                        "-e", "frame.interface_name"], check=False, timeout=30).stdout.split()
+            pending = [i for i in pending if i not in seen]
+            if pending and time.monotonic() > deadline:
+                raise CommandFailed(f"tshark recorded nothing on {pending} within {timeout} s")
+
     @contextlib.contextmanager
     def capture(self, interfaces, capture_filter="udp port 4789", ns="fab"):
         """tshark in a lab namespace for the duration of the `with`; yields the pcap path."""
         path = os.path.join(self.state_dir, f"capture-{secrets.token_hex(3)}.pcap")
         argv = ["ip", "netns", "exec", self.netns(ns), "tshark", "-q", "-n", "-f",
-                capture_filter, "-w", path]
+                f"({capture_filter}) or ({SENTINEL_FILTER})", "-w", path]
         for iface in interfaces:
             argv += ["-i", iface]
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             _wait_for_capture_start(proc)
+            self._wait_for_sentinels(ns, interfaces, path, proc)
             yield path
             time.sleep(1)  # let the last frames reach the file
         finally:
@@ -167,6 +214,20 @@ class Lab:
                 proc.kill()
                 proc.wait()
             proc.stderr.close()
+
+
+# tshark prints "Capturing on" before every interface's capture is really live: a test
+# that sends at once can lose its first frames. So the capture is trusted only once it
+# has recorded a sentinel of our own on each interface: a UDP broadcast to the discard
+# port, which decode_vxlan() never shows (it reads VXLAN only).
+SENTINEL_FILTER = "udp dst port 9 and ip dst 255.255.255.255"
+SENTINEL_SENDER = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, sys.argv[1].encode())
+s.sendto(b"overcast-capture-sentinel", ("255.255.255.255", 9))
+"""
 
 
 def _alive(pid):
@@ -203,7 +264,7 @@ VXLAN_FIELDS = ["frame.number", "ip.src", "ip.dst", "udp.dstport", "vxlan.vni", 
 def decode_vxlan(pcap):
     """Decodes a capture with tshark (an independent decoder) into one dict per frame:
     outer/inner addresses, VNI, inner ethertype, ICMP type and checksum verdicts."""
-    argv = ["tshark", "-n", "-r", pcap, "-o", "ip.check_checksum:TRUE", "-T", "fields",
+    argv = ["tshark", "-n", "-r", pcap, "-Y", "udp.port == 4789", "-o", "ip.check_checksum:TRUE", "-T", "fields",
             "-E", "occurrence=a", "-E", "aggregator=|", "-E", "separator=\t"]
     for field in VXLAN_FIELDS:
         argv += ["-e", field]

@@ -2,16 +2,21 @@
 (nolearning, static bridge fdb entries pointing at the Overcast VTEP), a bridge and a veth
 into a VM namespace, exchanging pings with an Overcast VM on the same VNI.
 
-The Overcast side must know the kernel VTEP (its underlay IP) and the kernel VM's MAC/IP as
-a port on a host. The controller learns VTEPs only from agents registering over gRPC; it has
-no way yet to declare a foreign VTEP (a host without an agent), so after building and
-checking the kernel side this test skips with that reason. When the controller gains one,
-fill in register_foreign_vtep() and the rest runs as written."""
+The Overcast side learns of the kernel VTEP as a static VTEP (`overcast host create kvm1
+--underlay-ip ...`, a host with no agent) and of the kernel VM as a port bound to that host
+(`port create --mac ... --fixed-ip ... --host kvm1`). hv1 then has the kernel VM as a remote
+port at the kernel VTEP's address, and that address in the network's flood list.
+
+ARP, checked on the wire (tshark on the kernel peer's fabric link): the Overcast VM's ARP
+for the kernel VM is answered on hv1 from the view (no broadcast ARP from it crosses), while
+the kernel VM's ARP for the Overcast VM crosses: the kernel floods it to its all-zeros fdb
+entry (hv1's VTEP) and hv1 decapsulates the broadcast into the VNI's local ports."""
 
 import unittest
 
 import labkit
 
+KERNEL_HOST = "kvm1"
 KERNEL_VTEP_IP = "172.16.2.200"
 KERNEL_VM_IP = "10.0.0.50"
 KERNEL_VM_MAC = "02:00:00:00:00:50"
@@ -58,9 +63,37 @@ class KernelVxlanPeer(labkit.LabTestCase):
         return host_ns, vm_ns
 
     def register_foreign_vtep(self, network_id, project):
-        raise unittest.SkipTest(
-            "the controller cannot yet declare a foreign VTEP (a host with no agent): "
-            "VTEPs come only from agent registration over gRPC")
+        """Declares the kernel VTEP as a static host and the kernel VM as a port on it, then
+        waits until hv1's agent has the kernel VM as a remote port behind that VTEP."""
+        vtep = self.lab.cli("host", "create", KERNEL_HOST, "--underlay-ip", KERNEL_VTEP_IP)
+        self.assertEqual(vtep["agent_type"], "Static VTEP")
+        self.assertTrue(vtep["alive"])
+        hosts = {h["host"]: h for h in self.lab.cli("host", "list")}
+        self.assertEqual(hosts[KERNEL_HOST]["configurations"]["tunneling_ip"], KERNEL_VTEP_IP)
+        port = self.lab.cli("port", "create", "kvm-vm-port", "--network", network_id,
+                            "--mac", KERNEL_VM_MAC, "--fixed-ip", f"ip={KERNEL_VM_IP}",
+                            "--host", KERNEL_HOST, "--project", project)
+        self.assertEqual(port["binding:host_id"], KERNEL_HOST)
+        self.assertEqual(port["mac_address"], KERNEL_VM_MAC)
+
+        def hv1_knows_the_kernel_vm():
+            view = self.lab.agent("hv1", "/view")
+            remote = [r for r in view["remote_ports"] if r["port_id"] == port["id"]]
+            floods = [n for n in view["networks"] if n["network_id"] == network_id]
+            return (remote and remote[0]["vtep_ip"] == KERNEL_VTEP_IP
+                    and KERNEL_VM_IP in remote[0]["ips"]
+                    and floods and KERNEL_VTEP_IP in floods[0]["flood_vteps"])
+        self.wait_until(hv1_knows_the_kernel_vm, 15,
+                        "hv1's view never had the kernel VM behind the static VTEP")
+        # A static host with a port bound cannot be deleted from under it (409).
+        refused = self.lab.cli("host", "delete", KERNEL_HOST, check=False)
+        self.assertEqual(refused.returncode, 1, refused.stderr)
+        self.assertIn("bound", refused.stderr)
+        return port
+
+    def arp_responder_replies(self):
+        stages = self.lab.agent("hv1", "/counters")["stages"]
+        return stages["arp_responder"]["replied"]
 
     def test_kernel_vxlan_exchanges_pings_with_an_overcast_vm(self):
         project = labkit.new_project()
@@ -78,10 +111,49 @@ class KernelVxlanPeer(labkit.LabTestCase):
         except unittest.SkipTest as skip:
             print(labkit.SKIP_MARK, skip, flush=True)
             raise
-        self.assertTrue(self.lab.ping("o1", KERNEL_VM_IP, count=3, wait=2))
-        self.assertEqual(labkit.run(["ip", "netns", "exec", vm_ns, "ping", "-c", "3", "-W", "2",
-                                     OVERCAST_VM_IP], check=False).returncode, 0)
+        o1_mac = port["mac_address"].lower()
+        replies_before = self.arp_responder_replies()
+        with self.lab.capture([f"{self.lab.prefix}-f-kv"]) as pcap:
+            # Overcast VM -> kernel VM first; it also covers the capture's first moments,
+            # which tshark may miss even after saying "Capturing on".
+            self.assertTrue(self.lab.ping("o1", KERNEL_VM_IP, count=3, wait=2))
+            # Then each side resolves the other with an empty neighbour cache, on the wire:
+            # the kernel VM's ARP must cross, the Overcast VM's is answered on hv1.
+            labkit.run(["ip", "-n", vm_ns, "neigh", "flush", "dev", "eth0"])
+            self.assertEqual(labkit.run(["ip", "netns", "exec", vm_ns, "ping", "-n", "-c", "3",
+                                         "-W", "2", OVERCAST_VM_IP], check=False).returncode, 0)
+            self.lab.exec("o1", "ip", "neigh", "flush", "all", check=True)
+            self.assertTrue(self.lab.ping("o1", KERNEL_VM_IP, count=3, wait=2))
+        self.assertEqual(self.lab.neighbour_mac("o1", KERNEL_VM_IP), KERNEL_VM_MAC)
+        self.assertEqual(labkit.run(["ip", "netns", "exec", vm_ns, "ip", "-j", "neigh", "show",
+                                     OVERCAST_VM_IP]).stdout.count(o1_mac), 1)
 
+        frames = labkit.decode_vxlan(pcap)
+        self.assertTrue(frames, "nothing crossed the kernel peer's fabric link")
+        for f in frames:
+            self.assertEqual(f["vni"], vni, f)
+            self.assertEqual(f["dstport"], "4789", f)
+            self.assertFalse(f["malformed"], f)
+            self.assertEqual({f["outer_src"], f["outer_dst"]}, {KERNEL_VTEP_IP, hv1["underlay_ip"]}, f)
+        icmp = [f for f in frames if f["icmp_type"] is not None]
+        self.assertTrue(any(f["icmp_type"] == 8 and f["outer_src"] == hv1["underlay_ip"] for f in icmp))
+        self.assertTrue(any(f["icmp_type"] == 8 and f["outer_src"] == KERNEL_VTEP_IP for f in icmp))
+        self.assertTrue(any(f["icmp_type"] == 0 and f["outer_src"] == KERNEL_VTEP_IP for f in icmp))
+        self.assertTrue(any(f["icmp_type"] == 0 and f["outer_src"] == hv1["underlay_ip"] for f in icmp))
+        broadcast_arp = [f for f in frames if f["arp"] and f["inner_dst_mac"] == "ff:ff:ff:ff:ff:ff"]
+        # The kernel VM's ARP crossed: flooded by the kernel to hv1, answered by the Overcast VM.
+        kernel_arp = [f for f in broadcast_arp if f["inner_src_mac"] == KERNEL_VM_MAC]
+        self.assertTrue(kernel_arp, f"the kernel VM's ARP request never crossed to hv1: {frames}")
+        self.assertTrue(all(f["outer_dst"] == hv1["underlay_ip"] for f in kernel_arp))
+        self.assertTrue(any(f["arp"] and f["inner_src_mac"] == o1_mac and
+                            f["inner_dst_mac"] == KERNEL_VM_MAC for f in frames),
+                        "the Overcast VM's ARP reply to the kernel VM never crossed")
+        # The Overcast VM's ARP did not cross: hv1 answered it from the view.
+        self.assertFalse([f for f in broadcast_arp if f["inner_src_mac"] == o1_mac],
+                         "the Overcast VM's ARP request was flooded instead of answered on hv1")
+        self.assertGreater(self.arp_responder_replies(), replies_before)
+        print(f"ARP: o1 -> kernel VM answered locally on hv1; kernel VM -> o1 crossed "
+              f"({len(kernel_arp)} broadcast request(s) from {KERNEL_VTEP_IP})", flush=True)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

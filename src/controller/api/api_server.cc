@@ -32,6 +32,10 @@ constexpr Extension kExtensions[] = {
     {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes."},
     {"standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."},
     {"standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources."},
+    // Overcast's own: POST /v2.0/agents declares a VTEP that runs no agent.
+    {"overcast-static-vtep", "Overcast static VTEP",
+     "Allows POST on agents with agent_type 'Static VTEP' to declare an agentless VTEP (e.g. a kernel VXLAN "
+     "device) by host name and tunneling_ip; ports bound to its host are reached over VXLAN at that address."},
 };
 
 json extension_json(const Extension& e) {

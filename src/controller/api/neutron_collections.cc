@@ -103,7 +103,8 @@ Collection port_collection(LogicalModel& model) {
 }
 
 Collection agent_collection(LogicalModel& model) {
-  // Agents register themselves over the southbound; the API lists and removes them.
+  // Agents register themselves over the southbound; the API lists and removes them, and
+  // creates only static (agentless) VTEPs (the overcast-static-vtep extension).
   Collection c{"agent", "agents", {}, {}, {}, {}, {}};
   c.list = [&model] {
     std::vector<json> out;
@@ -111,6 +112,11 @@ Collection agent_collection(LogicalModel& model) {
     return out;
   };
   c.show = [&model](const std::string& id) { return render_one(model.show_agent(id), agent_json); };
+  c.create = [&model](const std::vector<json>& bodies, const std::string& project) -> Result<std::vector<json>> {
+    auto requests = parse_all<StaticVtepCreate>(bodies, project, parse_static_vtep_create);
+    if (!requests) return requests.error();
+    return render_all(model.create_static_vteps(requests.value()), agent_json);
+  };
   c.remove = [&model](const std::string& id) { return model.delete_agent(id); };
   return c;
 }

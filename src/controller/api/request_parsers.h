@@ -20,4 +20,7 @@ Result<SubnetUpdate> parse_subnet_update(const nlohmann::json& body);
 Result<PortCreate> parse_port_create(const nlohmann::json& body, const std::string& default_project);
 Result<PortUpdate> parse_port_update(const nlohmann::json& body);
 
+// POST /v2.0/agents: only a static VTEP may be created (see static_vtep_parser.cc).
+Result<StaticVtepCreate> parse_static_vtep_create(const nlohmann::json& body, const std::string& default_project);
+
 }  // namespace overcast::controller::api

@@ -97,9 +97,10 @@ json port_json(const PortView& view) {
 
 json agent_json(const AgentView& view) {
   const Agent& a = view.agent;
+  const bool is_static = a.kind == HostKind::kStaticVtep;
   return json{{"id", a.id},
-              {"agent_type", "Overcast agent"},
-              {"binary", "overcast-agent"},
+              {"agent_type", is_static ? kStaticVtepAgentType : kAgentAgentType},
+              {"binary", is_static ? "" : "overcast-agent"},
               {"host", a.host},
               {"alive", view.alive},
               {"admin_state_up", a.admin_state_up},
@@ -110,7 +111,7 @@ json agent_json(const AgentView& view) {
                                                                         : json(view.heartbeat_timestamp)},
               {"topic", "N/A"},
               {"availability_zone", nullptr},
-              {"description", ""},
+              {"description", a.description},
               {"resources_synced", nullptr}};
 }
 

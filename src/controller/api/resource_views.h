@@ -14,4 +14,9 @@ nlohmann::json subnet_json(const Subnet& subnet);
 nlohmann::json port_json(const PortView& view);
 nlohmann::json agent_json(const AgentView& view);
 
+// An agent's agent_type: hosts declared through the API (the overcast-static-vtep
+// extension) show kStaticVtepAgentType, agents that registered over the southbound the other.
+inline constexpr const char* kStaticVtepAgentType = "Static VTEP";
+inline constexpr const char* kAgentAgentType = "Overcast agent";
+
 }  // namespace overcast::controller::api

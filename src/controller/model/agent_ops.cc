@@ -4,6 +4,7 @@
 #include "common/ip_address.h"
 #include "controller/model/identity.h"
 #include "controller/model/logical_model.h"
+#include "controller/model/static_vtep_rules.h"
 
 namespace overcast::controller {
 
@@ -23,17 +24,23 @@ bool LogicalModel::register_agent(const AgentRegistration& registration, std::st
   }
   Status failure = run_write([&](Transaction& tx) -> Status {
     const ModelState& state = tx.state();
+    const Agent* existing = state.find_agent_by_host(registration.host);
+    if (existing && existing->kind == HostKind::kStaticVtep) {
+      return ModelError::conflict("HostInUse", "host " + registration.host +
+                                                   " is declared as a static VTEP (agentless); delete that "
+                                                   "declaration before running an agent there");
+    }
     {
       std::lock_guard live(liveness_mutex_);
       for (const auto& [id, other] : state.agents()) {
-        if (other.host != registration.host && other.underlay_ip == underlay->to_string() &&
-            agent_alive(other.host)) {
+        // A static VTEP's address stays taken even while it is administratively down.
+        const bool holds_ip = other.kind == HostKind::kStaticVtep || agent_alive(other.host);
+        if (other.host != registration.host && other.underlay_ip == underlay->to_string() && holds_ip) {
           return ModelError::conflict("UnderlayIpInUse", "underlay IP " + other.underlay_ip +
                                                              " is already registered by live host " + other.host);
         }
       }
     }
-    const Agent* existing = state.find_agent_by_host(registration.host);
     Agent agent = existing ? *existing : Agent{};
     const std::string now = utc_timestamp_now();
     if (!existing) {
@@ -78,7 +85,9 @@ Status LogicalModel::delete_agent(const std::string& id) {
   Status error = run_write([&](Transaction& tx) -> Status {
     const Agent* agent = tx.state().find_agent(id);
     if (!agent) return ModelError::not_found("AgentNotFound", "Agent " + id + " could not be found.");
-    {
+    if (agent->kind == HostKind::kStaticVtep) {
+      if (Status in_use = static_vtep_deletable(tx.state(), *agent)) return in_use;
+    } else {
       std::lock_guard live(liveness_mutex_);
       if (agent_alive(agent->host)) {
         return ModelError::conflict("AgentAlive", "Agent " + id + " of host " + agent->host +

@@ -142,8 +142,17 @@ PortView LogicalModel::port_view(const Port& port) const {
   PortView view{port, "DOWN", "unbound"};
   auto up = port_up_.find(port.id);
   if (up != port_up_.end() && up->second) view.status = "ACTIVE";
-  if (!port.binding_host_id.empty()) {
-    view.vif_type = state_.find_agent_by_host(port.binding_host_id) ? "tap" : "binding_failed";
+  if (port.binding_host_id.empty()) return view;
+  const Agent* host = state_.find_agent_by_host(port.binding_host_id);
+  if (!host) {
+    view.vif_type = "binding_failed";
+  } else if (host->kind == HostKind::kStaticVtep) {
+    // Nothing runs there to report the port: the operator's declaration is all there
+    // is, so the port is as up as the two admin states say.
+    view.vif_type = "other";
+    view.status = port.admin_state_up && host->admin_state_up ? "ACTIVE" : "DOWN";
+  } else {
+    view.vif_type = "tap";
   }
   return view;
 }
@@ -154,8 +163,14 @@ bool LogicalModel::agent_alive(const std::string& host) const {
   return config_.now() - it->second.last_heard <= config_.agent_timeout;
 }
 
+bool LogicalModel::host_alive(const Agent& host) const {
+  if (host.kind == HostKind::kStaticVtep) return host.admin_state_up;
+  return agent_alive(host.host);
+}
+
 AgentView LogicalModel::agent_view(const Agent& agent) const {
-  AgentView view{agent, agent_alive(agent.host), ""};
+  AgentView view{agent, host_alive(agent), ""};
+  if (agent.kind == HostKind::kStaticVtep) return view;  // no heartbeat to show
   auto it = liveness_.find(agent.host);
   if (it != liveness_.end()) view.heartbeat_timestamp = it->second.last_heard_utc;
   return view;

@@ -88,8 +88,15 @@ class LogicalModel : public AgentRegistry {
 
   std::vector<AgentView> list_agents() const;
   Result<AgentView> show_agent(const std::string& id) const;
-  // Only dead agents may be deleted: a live one would re-register at once.
+  // Only dead agents may be deleted: a live one would re-register at once. A static
+  // VTEP may be deleted only while no port is bound to it (409 StaticVtepInUse).
   Status delete_agent(const std::string& id);
+  // Declares VTEPs that run no agent (all or none). Each is a host like an agent's:
+  // persisted, its underlay IP told to the TopologyListener, "alive" while it exists
+  // with admin_state_up. Refused: empty or blank host name, a name already used by any
+  // host (409 HostInUse), an underlay IP that is not unicast IPv4 (400) or that another
+  // host already has (409 UnderlayIpInUse).
+  Result<std::vector<AgentView>> create_static_vteps(const std::vector<StaticVtepCreate>& requests);
 
   // AgentRegistry
   bool register_agent(const AgentRegistration& registration, std::string& error) override;
@@ -116,6 +123,9 @@ class LogicalModel : public AgentRegistry {
   Status create_subnet(Transaction& tx, const SubnetCreate& request, Subnet& created);
   Status create_port(Transaction& tx, const PortCreate& request, Port& created);
   bool agent_alive(const std::string& host) const;  // needs liveness_mutex_ held
+  // agent_alive() for an agent; admin_state_up for a static VTEP (it has no heartbeat).
+  bool host_alive(const Agent& host) const;  // needs liveness_mutex_ held
+  Status create_static_vtep(Transaction& tx, const StaticVtepCreate& request, Agent& created);
   Status load_records();
 
   Store& store_;

@@ -6,7 +6,9 @@
 //         meta.vni set, meta.in_port = kNoPort (so flooding never re-enters the tunnel).
 // Drops, in the order checked: runt (shorter than the tunnel header), bad_flags,
 //         unknown_vtep (sender not in known_vteps), unknown_vni (no segment here),
-//         runt (inner frame < 14 bytes), not_local (unicast to a MAC that is not
+//         runt (inner frame < 14 bytes), too_big (inner frame longer than the
+//         segment MTU + 14: the encap side's rule, mirrored, so a peer cannot hand a
+//         VM a frame its MTU does not allow), not_local (unicast to a MAC that is not
 //         on a local port: we are not a transit switch, and sending it back into
 //         the tunnel would loop).
 // Counters (stage "<codec>_decap"): in, local, flood, dropped.
@@ -65,6 +67,7 @@ class DecapStage {
     const Segment* segment = table.find_segment(vni);
     if (!segment) return DropReason::kUnknownVni;
     if (probe.length() < net::kEthernetHeaderSize) return DropReason::kRunt;
+    if (probe.length() > segment->mtu + net::kEthernetHeaderSize) return DropReason::kTooBig;
     p = probe;
     p.meta.vni = vni;
     p.meta.in_port = kNoPort;

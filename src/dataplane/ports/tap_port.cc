@@ -6,6 +6,7 @@
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -67,7 +68,16 @@ size_t TapPort::rx_burst(PacketPool& pool, Batch& out) {
       ++errors;
       break;
     }
-    ssize_t n = ::read(fd_, p->data(), p->max_length());
+    // tun's read returns min(frame, buffer) with no truncation flag: one spare byte
+    // behind the buffer tells a frame that did not fit from one that filled it exactly.
+    uint8_t spill;
+    iovec iov[2] = {{p->data(), p->max_length()}, {&spill, 1}};
+    ssize_t n = ::readv(fd_, iov, 2);
+    if (n > static_cast<ssize_t>(p->max_length())) {
+      pool.free(p);
+      ++errors;  // larger than this data plane's buffers: dropped whole, never cut
+      continue;
+    }
     if (n < 0) {
       pool.free(p);
       if (errno == EINTR) continue;

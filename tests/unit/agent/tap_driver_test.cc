@@ -287,3 +287,57 @@ TEST(NetnsTest, RunInNetnsLeavesTheCallerWhereItWas) {
 
 }  // namespace
 }  // namespace overcast::agent
+
+namespace overcast::agent {
+namespace {
+
+// tun's read truncates silently to the buffer; a frame larger than the data plane's
+// buffer must be dropped whole and counted, never forwarded cut.
+TEST_F(TapDriverTest, FrameLargerThanTheBufferIsDroppedWholeNotCut) {
+  std::string error;
+  auto tap = driver_.open(spec_, error);
+  ASSERT_NE(tap, nullptr) << error;
+  const std::string dev = spec_.device_name;
+  sh("sysctl -w net.ipv6.conf." + dev + ".disable_ipv6=1");
+  ASSERT_EQ(sh("ip link set " + dev + " mtu 9000 up"), 0);
+  const unsigned index = ::if_nametoindex(dev.c_str());
+  ASSERT_NE(index, 0u);
+  int sock = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(kTestEthertype));
+  ASSERT_GE(sock, 0);
+
+  PacketPool pool(64, 2048 + dataplane::Packet::kHeadroom);
+  const uint32_t room = pool.alloc()->max_length();  // what one buffer holds from data()
+  pool.free_batch(*std::make_unique<Batch>());
+  auto frame_of = [](size_t size, uint8_t marker) {
+    auto f = test_frame(marker);
+    f.resize(size, marker);
+    return f;
+  };
+  const auto too_big = frame_of(room + 952, 0xb1);
+  const auto fits = frame_of(room, 0x5a);
+  sockaddr_ll dst{};
+  dst.sll_family = AF_PACKET;
+  dst.sll_ifindex = static_cast<int>(index);
+  dst.sll_halen = 6;
+  for (const auto* f : {&too_big, &fits}) {
+    ASSERT_EQ(::sendto(sock, f->data(), f->size(), 0, reinterpret_cast<sockaddr*>(&dst), sizeof(dst)),
+              static_cast<ssize_t>(f->size()));
+  }
+  bool fits_seen = false;
+  for (int round = 0; round < 20 && !fits_seen; ++round) {
+    ASSERT_TRUE(readable(tap->poll_fd()));
+    Batch in;
+    tap->rx_burst(pool, in);
+    for (auto* q : in) {
+      EXPECT_FALSE(q->length() >= 15 && q->data()[14] == 0xb1) << "the oversize frame came through cut";
+      if (q->length() == fits.size() && std::memcmp(q->data(), fits.data(), fits.size()) == 0) fits_seen = true;
+    }
+    pool.free_batch(in);
+  }
+  EXPECT_TRUE(fits_seen) << "a frame that fills the buffer exactly must pass";
+  EXPECT_EQ(tap->counters().rx_errors.load(), 1u);
+  ::close(sock);
+}
+
+}  // namespace
+}  // namespace overcast::agent

@@ -1,57 +1,15 @@
 // The commands run in-process (run_cli) against a scripted fake API: what each command line
 // sends, what it prints, and how it exits.
-#include <sstream>
-
-#include <gtest/gtest.h>
-
-#include "cli/main/app.h"
-#include "cli/main/exit_codes.h"
-#include "fake_neutron_server.h"
+#include "cli_fixture.h"
 
 namespace overcast::cli {
 namespace {
 
 using nlohmann::json;
+using testing::CliCommandsTest;
 using testing::FakeNeutronServer;
-
-constexpr const char* kNetId = "11111111-1111-1111-1111-111111111111";
-constexpr const char* kSubnetId = "22222222-2222-2222-2222-222222222222";
-
-class CliCommandsTest : public ::testing::Test {
- protected:
-  // Runs `overcast --endpoint <fake> args...`; fills out/err.
-  int run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"overcast", "--endpoint", server.endpoint()});
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream o, e;
-    const int code = run_cli(static_cast<int>(argv.size()), argv.data(), o, e);
-    out = o.str();
-    err = e.str();
-    return code;
-  }
-
-  // The fake knows network "web" only by name: GET by ID misses, ?name= finds it.
-  void know_network_web() {
-    server.on("GET /v2.0/networks?name=web", 200,
-              {{"networks", json::array({{{"id", kNetId}, {"name", "web"}}})}});
-  }
-  void know_subnet_web_v4() {
-    server.on("GET /v2.0/subnets?name=web-v4", 200,
-              {{"subnets", json::array({{{"id", kSubnetId}, {"name", "web-v4"}}})}});
-  }
-  std::vector<testing::RecordedRequest> sent(const std::string& method) {
-    std::vector<testing::RecordedRequest> matching;
-    for (auto& r : server.requests()) {
-      if (r.method == method) matching.push_back(r);
-    }
-    return matching;
-  }
-
-  FakeNeutronServer server;
-  std::string out;
-  std::string err;
-};
+using testing::kNetId;
+using testing::kSubnetId;
 
 TEST_F(CliCommandsTest, NetworkListPrintsTable) {
   server.on("GET /v2.0/networks", 200,
@@ -250,37 +208,6 @@ TEST_F(CliCommandsTest, DeleteContinuesPastFailuresAndReportsTheWorst) {
   EXPECT_EQ(err, "error: no network with name or ID 'ghost'\n");
   EXPECT_EQ(out, std::string("Deleted network web (") + kNetId + ")\n");
   EXPECT_EQ(sent("DELETE").size(), 1u);
-}
-
-TEST_F(CliCommandsTest, HostListReadsAgentConfigurations) {
-  server.on("GET /v2.0/agents", 200,
-            {{"agents", json::array({{{"id", "a1"},
-                                      {"host", "hv1"},
-                                      {"alive", true},
-                                      {"heartbeat_timestamp", "2026-01-01 10:00:00"},
-                                      {"configurations",
-                                       {{"tunneling_ip", "192.0.2.11"},
-                                        {"tunnel_types", json::array({"vxlan"})}}}}})}});
-  EXPECT_EQ(run({"host", "list"}), kExitOk) << err;
-  EXPECT_EQ(out,
-            "+------+-------------+-------+----------------+---------------------+----+\n"
-            "| Host | Underlay IP | Alive | Encapsulations | Heartbeat           | ID |\n"
-            "+------+-------------+-------+----------------+---------------------+----+\n"
-            "| hv1  | 192.0.2.11  | yes   | vxlan          | 2026-01-01 10:00:00 | a1 |\n"
-            "+------+-------------+-------+----------------+---------------------+----+\n");
-}
-
-TEST_F(CliCommandsTest, HostShowLooksUpByHostName) {
-  server.on("GET /v2.0/agents?host=hv1", 200,
-            {{"agents", json::array({{{"id", "a1"}, {"host", "hv1"}}})}});
-  EXPECT_EQ(run({"host", "show", "hv1", "-f", "json"}), kExitOk) << err;
-  EXPECT_EQ(json::parse(out), json({{"id", "a1"}, {"host", "hv1"}}));
-}
-
-TEST_F(CliCommandsTest, HostShowUnknownHostSaysSo) {
-  server.on("GET /v2.0/agents?host=hv9", 200, {{"agents", json::array()}});
-  EXPECT_EQ(run({"host", "show", "hv9"}), kExitApiRefused);
-  EXPECT_EQ(err, "error: no host 'hv9': no agent has registered under that name or ID\n");
 }
 
 TEST_F(CliCommandsTest, VersionShowsCliAndControllerVersions) {

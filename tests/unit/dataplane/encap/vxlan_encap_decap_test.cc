@@ -94,6 +94,20 @@ TEST_F(VxlanTest, FrameAboveMtuPlusEthernetHeaderIsTooBig) {
   expect_no_leak();
 }
 
+TEST_F(VxlanTest, DecapDropsInnerFrameAboveMtuPlusEthernetHeader) {
+  // A peer's frame is held to the segment's MTU as ours are: 1464 bytes reach port 0,
+  // 1465 (unicast or broadcast) are too_big and reach nobody.
+  from_tunnel(kVtep1, vxlan_payload(100, udp_frame(mac(1), mac(0x0a), 1, 1464 - 42)));
+  ASSERT_EQ(ports_[0]->sent_count(), 1u);
+  EXPECT_EQ(ports_[0]->sent()[0].size(), 1464u);
+  from_tunnel(kVtep1, vxlan_payload(100, udp_frame(mac(1), mac(0x0a), 1, 1465 - 42)));
+  from_tunnel(kVtep1, vxlan_payload(100, udp_frame(MacAddress::broadcast(), mac(0x0a), 1, 1500)));
+  EXPECT_EQ(drops(DropReason::kTooBig), 2u);
+  EXPECT_EQ(sent_total(), 1u);
+  EXPECT_EQ(total_drops(), 2u);
+  expect_no_leak();
+}
+
 TEST_F(VxlanTest, VniWiderThan24BitsIsNeverSentAsAnotherVni) {
   // A table with VNI 0x1000064 (its low 24 bits are VNI 100) must not leak into 100.
   Segment wide = table_->segments[100];
