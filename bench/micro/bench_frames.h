@@ -38,6 +38,7 @@ inline std::shared_ptr<dataplane::ForwardingTable> bench_table(uint32_t macs) {
   for (uint32_t i = 1; i <= macs; ++i) {
     s.macs[bench_mac(i)] = {dataplane::L2Destination::Kind::kRemoteVtep, dataplane::kNoPort, 0x7f000002};
   }
+  s.vteps.insert(0x7f000002);
   t->known_vteps.insert(0x7f000002);
   return t;
 }

@@ -18,11 +18,19 @@ uint32_t ipv4_or_zero(const std::string& text) {
   return ip ? ip->value : 0;
 }
 
+// Local ports are added first and keep their addresses: a remote entry never overrides one.
 void add_arp(Segment& segment, const google::protobuf::RepeatedPtrField<std::string>& ips, const MacAddress& mac) {
   for (const std::string& text : ips) {
     auto ip = IpAddress::parse(text);
-    if (ip && ip->is_v4()) segment.arp[ip->v4().value] = mac;
+    if (ip && ip->is_v4()) segment.arp.emplace(ip->v4().value, mac);
   }
+}
+
+// The segment of a port's VNI, only if it is the port's own network.
+Segment* segment_of(ForwardingTable& table, uint32_t vni, const std::string& network_id) {
+  auto seg = table.segments.find(vni);
+  if (seg == table.segments.end() || seg->second.network_id != network_id) return nullptr;
+  return &seg->second;
 }
 
 void add_networks(const ViewMap& view, ForwardingTable& table) {
@@ -38,6 +46,7 @@ void add_networks(const ViewMap& view, ForwardingTable& table) {
       if (std::find(segment.flood_vteps.begin(), segment.flood_vteps.end(), ip) == segment.flood_vteps.end()) {
         segment.flood_vteps.push_back(ip);
       }
+      segment.vteps.insert(ip);
       table.known_vteps.insert(ip);
     }
   }
@@ -58,15 +67,16 @@ void add_local_ports(const ViewMap& view, const PortSlots& slots, const PortIoLo
     port.admin_up = p.admin_up();
     port.io = io_of(p.port_id());
     // A port whose network entry is absent has no segment: the data plane drops its frames.
-    auto seg = table.segments.find(p.vni());
-    if (seg == table.segments.end()) continue;
-    add_arp(seg->second, p.ips(), mac);
-    if (!port.io) continue;
-    seg->second.local_ports.push_back(slot);
+    Segment* seg = segment_of(table, p.vni(), p.network_id());
+    if (!seg) continue;
+    add_arp(*seg, p.ips(), mac);
+    // A port whose device is not open keeps its MAC (local delivery drops its frames as
+    // port_gone) rather than turning unicast to it into a flood to every VTEP.
     L2Destination dest;
     dest.kind = L2Destination::Kind::kLocalPort;
     dest.port = slot;
-    seg->second.macs[mac] = dest;
+    seg->macs[mac] = dest;
+    if (port.io) seg->local_ports.push_back(slot);
   }
   for (auto& [vni, segment] : table.segments) std::sort(segment.local_ports.begin(), segment.local_ports.end());
 }
@@ -76,18 +86,19 @@ void add_remote_ports(const ViewMap& view, ForwardingTable& table) {
     if (!entry.has_remote_port()) continue;
     const auto& p = entry.remote_port();
     uint32_t vtep = ipv4_or_zero(p.vtep_ip());
+    Segment* seg = segment_of(table, p.vni(), p.network_id());
+    if (!seg) continue;
     table.known_vteps.insert(vtep);
-    auto seg = table.segments.find(p.vni());
-    if (seg == table.segments.end()) continue;
+    seg->vteps.insert(vtep);
     MacAddress mac = MacAddress::parse(p.mac()).value_or(MacAddress{});
     // A MAC that is also local (a VM mid-migration) stays local: the VM we hold wins.
-    auto existing = seg->second.macs.find(mac);
-    if (existing != seg->second.macs.end() && existing->second.kind == L2Destination::Kind::kLocalPort) continue;
+    auto existing = seg->macs.find(mac);
+    if (existing != seg->macs.end() && existing->second.kind == L2Destination::Kind::kLocalPort) continue;
     L2Destination dest;
     dest.kind = L2Destination::Kind::kRemoteVtep;
     dest.vtep = vtep;
-    seg->second.macs[mac] = dest;
-    add_arp(seg->second, p.ips(), mac);
+    seg->macs[mac] = dest;
+    add_arp(*seg, p.ips(), mac);
   }
 }
 

@@ -131,7 +131,15 @@ std::optional<std::string> validate_view(const ViewMap& view) {
   }
   auto check_port_vni = [&](const std::string& key, const std::string& network_id, uint32_t vni) -> Reason {
     auto it = network_vni.find(network_id);
-    if (it != network_vni.end() && it->second != vni) {
+    if (it == network_vni.end()) {
+      auto owner = vni_owner.find(vni);
+      if (owner != vni_owner.end()) {
+        return fail(key, "vni " + std::to_string(vni) + " belongs to " + owner->second + ", not to network " +
+                             quoted(network_id));
+      }
+      return std::nullopt;
+    }
+    if (it->second != vni) {
       return fail(key, "vni " + std::to_string(vni) + " differs from network " + quoted(network_id) + "'s vni " +
                            std::to_string(it->second));
     }

@@ -41,7 +41,7 @@ void handle_list(const Collection& c, const httplib::Request& req, httplib::Resp
     begin = static_cast<size_t>(it - items.begin()) + 1;
   }
   size_t end = items.size();
-  if (q.limit) end = std::min(end, begin + *q.limit);
+  if (q.limit && *q.limit < end - begin) end = begin + *q.limit;  // no overflow for huge limits
   json out = json::array();
   for (size_t i = begin; i < end; ++i) out.push_back(select_fields(items[i], q.fields));
   json body{{c.plural, out}};

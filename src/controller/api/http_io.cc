@@ -26,12 +26,21 @@ std::string base_url(const httplib::Request& req) {
 
 Result<Envelope> read_envelope(const httplib::Request& req, const std::string& singular,
                                         const std::string& plural, bool allow_bulk) {
-  json body;
-  try {
-    body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    return ModelError{400, "HTTPBadRequest", std::string("Malformed request body: ") + e.what()};
+  // No Neutron body nests deeper than a few levels; copying or printing a deeper one
+  // recurses once per level, and a megabyte of '[' would overflow the stack.
+  constexpr int kMaxDepth = 32;
+  bool too_deep = false;
+  json body = json::parse(
+      req.body,
+      [&too_deep](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep) {
+    return ModelError{400, "HTTPBadRequest", "Malformed request body: nested deeper than 32 levels"};
   }
+  if (body.is_discarded()) return ModelError{400, "HTTPBadRequest", "Malformed request body: not JSON"};
   if (!body.is_object()) {
     return ModelError{400, "HTTPBadRequest", "Malformed request body: expected a JSON object"};
   }

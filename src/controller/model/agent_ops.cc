@@ -18,8 +18,8 @@ bool LogicalModel::register_agent(const AgentRegistration& registration, std::st
     return false;
   }
   auto underlay = IpAddress::parse(registration.underlay_ip);
-  if (!underlay) {
-    error = "agent underlay IP '" + registration.underlay_ip + "' is not a valid IP address";
+  if (!underlay || !underlay->is_v4() || !is_unicast_v4(underlay->v4())) {
+    error = "agent underlay IP '" + registration.underlay_ip + "' is not a unicast IPv4 address";
     return false;
   }
   Status failure = run_write([&](Transaction& tx) -> Status {

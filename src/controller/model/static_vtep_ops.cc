@@ -24,13 +24,13 @@ bool is_usable_host_name(const std::string& host) {
   });
 }
 
-// A VTEP address other VTEPs can send unicast VXLAN to.
+}  // namespace
+
 bool is_unicast_v4(const Ipv4Address& address) {
   const uint32_t v = address.value;
   const uint32_t first_octet = v >> 24;
   return v != 0 && v != 0xffffffffu && first_octet != 0 && first_octet != 127 && first_octet < 224;
 }
-}  // namespace
 
 Status check_static_vtep_request(const StaticVtepCreate& request, std::string& underlay) {
   if (!is_usable_host_name(request.host)) {

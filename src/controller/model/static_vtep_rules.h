@@ -15,6 +15,10 @@ inline constexpr const char* kStaticVtepEncapsulation = "vxlan";
 // with other hosts are the caller's. On success `underlay` holds the canonical address.
 Status check_static_vtep_request(const StaticVtepCreate& request, std::string& underlay);
 
+// A VTEP address other VTEPs can send unicast VXLAN to (agents' and static VTEPs' alike):
+// anything else in a flood list would make every peer NACK its whole view.
+bool is_unicast_v4(const Ipv4Address& address);
+
 // A static VTEP may go only when no port is bound to it: its ports would otherwise stay
 // bound to a host that no longer exists and silently stop forwarding (the way Neutron
 // refuses to delete a network that still has ports: 409 ...InUse).

@@ -17,7 +17,7 @@ enum class DropReason : uint8_t {
   kSamePort,        // unicast back to the port it came in on
   kTooBig,          // larger than the segment MTU + Ethernet header
   kBadFlags,        // tunnel header flags/reserved bits not as we send them
-  kUnknownVtep,     // tunnel packet from an address not in known_vteps
+  kUnknownVtep,     // tunnel packet from an address not in known_vteps, or not a VTEP of its VNI
   kUnknownVni,      // tunnel packet (or frame to encapsulate) for a VNI not on this host
   kNotLocal,        // tunnel unicast to a MAC that is not on a local port
   kNoFloodTarget,   // BUM frame with nowhere to go

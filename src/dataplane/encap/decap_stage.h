@@ -66,6 +66,7 @@ class DecapStage {
     if (!table.known_vteps.contains(p.meta.remote_vtep)) return DropReason::kUnknownVtep;
     const Segment* segment = table.find_segment(vni);
     if (!segment) return DropReason::kUnknownVni;
+    if (!segment->vteps.contains(p.meta.remote_vtep)) return DropReason::kUnknownVtep;
     if (probe.length() < net::kEthernetHeaderSize) return DropReason::kRunt;
     if (probe.length() > segment->mtu + net::kEthernetHeaderSize) return DropReason::kTooBig;
     p = probe;

@@ -37,6 +37,10 @@ struct Segment {
   std::vector<PortSlot> local_ports;                  // VM ports of this network on this host
   std::unordered_map<MacAddress, L2Destination> macs;  // every known MAC of the network
   std::unordered_map<uint32_t, MacAddress> arp;       // IPv4 (host order) -> MAC, for ARP suppression
+  // VTEPs that take part in this network (flood list and remote ports' hosts): tunnel rx
+  // into this VNI is accepted only from them, so a peer that shares one network with this
+  // host cannot inject frames into another tenant's.
+  std::unordered_set<uint32_t> vteps;
 };
 
 struct PortEntry {

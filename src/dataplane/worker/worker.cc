@@ -1,5 +1,6 @@
 #include "dataplane/worker/worker.h"
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -102,12 +103,27 @@ void Worker::run() {
       } else if (tag == kWakeTag) {
         uint64_t value;
         [[maybe_unused]] ssize_t ignored = ::read(wake_fd_, &value, sizeof value);
+      } else if (events[i].events & (EPOLLERR | EPOLLHUP)) {
+        // A TAP whose device was deleted reports EPOLLERR forever (even with no events
+        // asked for): stop polling it here or this loop spins. The control thread's own
+        // removal of the slot later finds it gone, which is harmless.
+        forget_dead_port(*table, static_cast<PortSlot>(tag));
       } else {
         poll_port(*table, static_cast<PortSlot>(tag));
       }
     }
   }
   qsbr_.offline(reader_);
+}
+
+void Worker::forget_dead_port(const ForwardingTable& table, PortSlot slot) {
+  const PortEntry* port = table.find_port(slot);
+  if (!port) return;
+  // The event may predate a republish that gave the slot a healthy port: look first.
+  const int fd = port->io->poll_fd();
+  pollfd probe{fd, POLLIN, 0};
+  if (fd < 0 || ::poll(&probe, 1, 0) != 1 || !(probe.revents & (POLLERR | POLLHUP))) return;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 void Worker::poll_port(const ForwardingTable& table, PortSlot slot) {

@@ -59,6 +59,7 @@ class Worker final : private TunnelSink {
 
   void run();
   void poll_port(const ForwardingTable& table, PortSlot slot);
+  void forget_dead_port(const ForwardingTable& table, PortSlot slot);
   void poll_tunnel();
   void tx_burst(PacketPool& pool, Batch& batch) override;  // TunnelSink
   bool owns(PortSlot slot) const { return slot % setup_.count == setup_.index; }

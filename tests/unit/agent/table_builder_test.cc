@@ -72,6 +72,10 @@ TEST_F(TableBuilderTest, BuildsSegmentsMacsArpAndVteps) {
   EXPECT_EQ(t.find_segment(200)->arp.at(ip("10.0.0.1")), mac("fa:16:3e:00:02:01"));
 
   EXPECT_THAT(t.known_vteps, UnorderedElementsAre(ip("192.0.2.2"), ip("192.0.2.3"), ip("192.0.2.4")));
+  // Each segment accepts tunnel traffic only from its own VTEPs: 192.0.2.2 and .4 take part
+  // in blue only, so they may not send into red.
+  EXPECT_THAT(blue->vteps, UnorderedElementsAre(ip("192.0.2.2"), ip("192.0.2.3"), ip("192.0.2.4")));
+  EXPECT_THAT(t.find_segment(200)->vteps, UnorderedElementsAre(ip("192.0.2.3")));
 }
 
 TEST_F(TableBuilderTest, SlotsAreStableAcrossAppliesAndReusedAfterRemoval) {
@@ -103,12 +107,15 @@ TEST_F(TableBuilderTest, SlotsAreStableAcrossAppliesAndReusedAfterRemoval) {
   EXPECT_EQ(t3.ports.size(), 3u);
 }
 
-TEST_F(TableBuilderTest, DownPortHasNoMacEntryAndNoDevice) {
+// A down port keeps its MAC as a local destination (local delivery drops its frames as
+// port_gone): without it, unicast to the port would be flooded to every VTEP of the network.
+TEST_F(TableBuilderTest, DownPortKeepsItsMacButHasNoDevice) {
   driver_.failing.insert("tapa");
   const auto& t = apply({network("n", 5, {"192.0.2.9"}), local_port("a", "n", 5, "fa:16:3e:00:00:0a", {"10.1.0.1"})});
   const auto* seg = t.find_segment(5);
   ASSERT_NE(seg, nullptr);
-  EXPECT_EQ(seg->macs.count(mac("fa:16:3e:00:00:0a")), 0u);
+  ASSERT_EQ(seg->macs.count(mac("fa:16:3e:00:00:0a")), 1u);
+  EXPECT_EQ(seg->macs.at(mac("fa:16:3e:00:00:0a")).kind, L2Destination::Kind::kLocalPort);
   EXPECT_TRUE(seg->local_ports.empty());
   EXPECT_EQ(t.find_port(0), nullptr);
   EXPECT_EQ(seg->arp.count(ip("10.1.0.1")), 1u);  // ARP is still answered from the view

@@ -104,6 +104,33 @@ TEST(ViewValidatorTest, WholeViewRejectsSharedTapSharedVniAndVniMismatch) {
   EXPECT_THAT(validate_view(mismatch).value_or(""), HasSubstr("rport/r1: vni 6 differs"));
 }
 
+// Tenant isolation: a port of a network absent from the view may not claim the VNI of a
+// network that is present (it would join that tenant's segment, and a remote one could
+// redirect its traffic).
+TEST(ViewValidatorTest, PortMayNotClaimAnotherNetworksVni) {
+  ViewMap view;
+  auto add = [&](sb::ViewEntry e) { view[e.key()] = e; };
+  add(network("a", 100));
+  add(local_port("aaaaaaaaaaa-1", "a", 100, "fa:16:3e:00:00:01", {"10.0.0.1"}));
+  ASSERT_EQ(validate_view(view), std::nullopt);
+
+  ViewMap intruder = view;
+  auto b1 = local_port("bbbbbbbbbbb-1", "b", 100, "fa:16:3e:00:00:02");
+  intruder[b1.key()] = b1;
+  EXPECT_THAT(validate_view(intruder).value_or(""), HasSubstr("vni 100 belongs to net/a"));
+
+  ViewMap redirect = view;
+  auto x1 = remote_port("x1", "c", 100, "fa:16:3e:00:00:03", "192.0.2.99");
+  redirect[x1.key()] = x1;
+  EXPECT_THAT(validate_view(redirect).value_or(""), HasSubstr("vni 100 belongs to net/a"));
+
+  // A port of a network not in the view, on a VNI nobody holds, is harmless (no segment).
+  ViewMap orphan = view;
+  auto o1 = remote_port("o1", "d", 200, "fa:16:3e:00:00:04", "192.0.2.98");
+  orphan[o1.key()] = o1;
+  EXPECT_EQ(validate_view(orphan), std::nullopt);
+}
+
 TEST(ViewValidatorTest, RemovalKeysMustNameAKnownKind) {
   EXPECT_EQ(validate_removal_key("lport/p1"), std::nullopt);
   EXPECT_NE(validate_removal_key("lport/"), std::nullopt);

@@ -81,6 +81,7 @@ std::shared_ptr<const ForwardingTable> vtep_table(const std::shared_ptr<FakePort
   s.macs[remote_mac] = {L2Destination::Kind::kRemoteVtep, kNoPort, remote_vtep};
   s.arp[local_ip] = local_mac;
   s.arp[remote_ip] = remote_mac;
+  s.vteps = {remote_vtep};
   t->known_vteps = {remote_vtep};
   return t;
 }

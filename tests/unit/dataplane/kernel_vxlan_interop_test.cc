@@ -102,6 +102,7 @@ class KernelVxlanInteropTest : public ::testing::Test {
     s.macs[kVmMac] = {L2Destination::Kind::kLocalPort, 0, 0};
     s.macs[kKernelMac] = {L2Destination::Kind::kRemoteVtep, kNoPort, kKernelVtep};
     s.arp[kKernelIp] = kKernelMac;
+    s.vteps = {kKernelVtep};
     table->known_vteps = {kKernelVtep};
     std::string error;
     const bool started = ours_.run([&] {

@@ -30,6 +30,7 @@ PipelineTest::PipelineTest(size_t pool_packets)
   a.flood_vteps = {kVtep1, kVtep2, kVtep3};
   for (PortSlot s : a.local_ports) a.macs[mac(static_cast<uint8_t>(s + 1))] = local(s);
   a.macs[mac(0x0a)] = remote(kVtep1);
+  a.vteps = {kVtep1, kVtep2, kVtep3};
   a.arp[0x0a000001] = mac(1);
   a.arp[0x0a000002] = mac(2);
   a.arp[0x0a00000a] = mac(0x0a);

@@ -214,3 +214,32 @@ TEST_F(ApiTest, AgentsAndPortStatus) {
 
 }  // namespace
 }  // namespace overcast::controller::api
+
+namespace overcast::controller::api::testing {
+namespace {
+
+// A body nested a million levels deep must be refused, not overflow the stack: copying or
+// printing it would recurse once per level.
+TEST_F(ApiTest, DeeplyNestedBodyIsRefusedNotACrash) {
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  auto r = call("POST", "/v2.0/networks", "{\"network\": {\"name\": \"x\", \"description\": " + deep + "}}");
+  expect_neutron_error(r, 400, "HTTPBadRequest", "nested deeper");
+  EXPECT_EQ(call("GET", "/v2.0/networks").body["networks"].size(), 0u);
+  create_network("still-serving");
+}
+
+TEST_F(ApiTest, HugeLimitReturnsEverythingAfterTheMarker) {
+  const std::string first = create_network("n1");
+  create_network("n2");
+  create_network("n3");
+  auto all = call("GET", "/v2.0/networks").body["networks"];
+  ASSERT_EQ(all.size(), 3u);
+  const std::string marker = all[0]["id"];
+  auto r = call("GET", "/v2.0/networks?limit=18446744073709551615&marker=" + marker);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["networks"].size(), 2u) << r.body.dump();
+  (void)first;
+}
+
+}  // namespace
+}  // namespace overcast::controller::api::testing

@@ -91,3 +91,20 @@ TEST_F(Agents, BindingFollowsRegistrationAndStatusFollowsReports) {
 
 }  // namespace
 }  // namespace overcast::controller::testing
+
+namespace overcast::controller::testing {
+namespace {
+
+// Every peer of a network gets a host's underlay IP in its flood list, and an agent NACKs a
+// whole view holding one that is not unicast IPv4: such a registration must never land.
+TEST_F(Agents, UnderlayMustBeUnicastIpv4) {
+  for (const char* bad : {"fd00::1", "0.0.0.0", "127.0.0.1", "224.0.0.1", "255.255.255.255", "hv1"}) {
+    std::string error;
+    EXPECT_FALSE(model->register_agent({"hv1", bad, {"vxlan"}, "0.1"}, error)) << bad;
+    EXPECT_NE(error.find("unicast IPv4"), std::string::npos) << error;
+  }
+  EXPECT_TRUE(model->list_agents().empty());
+}
+
+}  // namespace
+}  // namespace overcast::controller::testing

@@ -77,10 +77,14 @@ TEST_F(VxlanTest, DecapDropReasons) {
   EXPECT_EQ(drops(DropReason::kNotLocal), 1u);
   from_tunnel(kVtep1, vxlan_payload(100, udp_frame(mac(0x55), mac(0x0b))));  // to nobody
   EXPECT_EQ(drops(DropReason::kNotLocal), 2u);
-  from_tunnel(kVtep1, vxlan_payload(200, inner));  // :01 is not in VNI 200
-  EXPECT_EQ(drops(DropReason::kNotLocal), 3u);
+  // kVtep1 takes part in VNI 100 only: it may not inject into VNI 200, another tenant's.
+  from_tunnel(kVtep1, vxlan_payload(200, udp_frame(mac(4), mac(0x0a))));
+  EXPECT_EQ(drops(DropReason::kUnknownVtep), 2u);
+  from_tunnel(kVtep1, vxlan_payload(200, udp_frame(MacAddress::broadcast(), mac(0x0a))));
+  EXPECT_EQ(drops(DropReason::kUnknownVtep), 3u);
+  EXPECT_EQ(ports_[3]->sent_count(), 0u);
   EXPECT_EQ(sent_total(), 0u);
-  EXPECT_EQ(total_drops(), 7u);
+  EXPECT_EQ(total_drops(), 8u);
   expect_no_leak();
 }
 
