@@ -81,7 +81,9 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
 }
 
 // A host's underlay IP appears in other hosts' flood lists and remote ports of the
-// networks it shares with them; its own view does not depend on it.
+// networks it shares with them; its own view depends on it only in that a VTEP never
+// lists its own address (a stale record may hold it), so all those networks' remote
+// ports are looked at again.
 void ViewCompiler::change_host(const std::string& name, const HostFacts* updated, Work& work) {
   const HostFacts* current = index_.host(name);
   if (current == nullptr && updated == nullptr) return;
@@ -90,8 +92,8 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
     for (const auto& network_id : *networks) {
       auto& network_work = work[network_id];
       network_work.keys.insert(network_key(network_id));
-      for (const auto& port_id : index_.members(network_id)->at(name)) {
-        network_work.keys.insert(remote_port_key(port_id));
+      for (const auto& [member, port_ids] : *index_.members(network_id)) {
+        for (const auto& port_id : port_ids) network_work.keys.insert(remote_port_key(port_id));
       }
     }
   }
@@ -167,15 +169,25 @@ std::vector<HostDelta> ViewCompiler::recompute(const Work& work) {
   return deltas;
 }
 
+std::string ViewCompiler::own_underlay(const std::string& host) const {
+  const HostFacts* facts = index_.host(host);
+  return facts ? facts->underlay_ip : std::string();
+}
+
 std::vector<std::string> ViewCompiler::flood_vteps(const std::string& host,
                                                    const std::string& network_id) const {
   std::vector<std::string> vteps;
   const auto* members = index_.members(network_id);
   if (members == nullptr) return vteps;
+  const std::string own = own_underlay(host);
   for (const auto& [other, ports] : *members) {
     if (other == host) continue;
     const HostFacts* facts = index_.host(other);
-    if (facts != nullptr && !facts->underlay_ip.empty()) vteps.push_back(facts->underlay_ip);
+    // A stale record may still hold this host's own address (a hypervisor replaced under
+    // a new name): a VTEP never floods to itself.
+    if (facts != nullptr && !facts->underlay_ip.empty() && facts->underlay_ip != own) {
+      vteps.push_back(facts->underlay_ip);
+    }
   }
   std::sort(vteps.begin(), vteps.end());
   vteps.erase(std::unique(vteps.begin(), vteps.end()), vteps.end());
@@ -196,7 +208,9 @@ std::optional<sb::ViewEntry> ViewCompiler::desired_entry(const std::string& host
   if (kind == "lport" && port->host == host) return make_local_port_entry(*port, *network);
   if (kind == "rport" && port->host != host) {
     const HostFacts* remote = index_.host(port->host);
-    if (remote == nullptr || remote->underlay_ip.empty()) return std::nullopt;
+    if (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own_underlay(host)) {
+      return std::nullopt;
+    }
     return make_remote_port_entry(*port, *network, remote->underlay_ip);
   }
   return std::nullopt;
@@ -208,9 +222,10 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
   const auto* members = index_.members(network_id);
   if (network == nullptr || members == nullptr || members->count(host) == 0) return slice;
   slice[network_key(network_id)] = make_network_entry(*network, flood_vteps(host, network_id));
+  const std::string own = own_underlay(host);
   for (const auto& [other, ports] : *members) {
     const HostFacts* remote = other == host ? nullptr : index_.host(other);
-    if (other != host && (remote == nullptr || remote->underlay_ip.empty())) continue;
+    if (other != host && (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own)) continue;
     for (const auto& port_id : ports) {
       const PortFacts* port = index_.port(port_id);
       if (other == host) {

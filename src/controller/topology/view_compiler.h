@@ -89,6 +89,7 @@ class ViewCompiler : public TopologyListener {
   std::vector<HostDelta> recompute(const Work& work);
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
+  std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
   std::optional<sb::ViewEntry> desired_entry(const std::string& host, const std::string& network_id,
                                              const std::string& key) const;
   HostView::Slice desired_slice(const std::string& host, const std::string& network_id) const;

@@ -141,3 +141,35 @@ TEST(ViewInputTest, PortOfAnUnknownNetworkAppearsWhenTheNetworkDoes) {
 
 }  // namespace
 }  // namespace overcast::controller
+
+namespace overcast::controller {
+namespace {
+
+using namespace testing;
+
+// A dead host's record may keep an address that a new host then takes (a hypervisor
+// replaced under a new name). The new host must never flood to itself nor see remote
+// ports behind its own address — whether it registers with it or moves to it later.
+TEST_F(ViewShapeTest, HostNeverListsItsOwnAddressEvenWhenAStaleRecordHoldsIt) {
+  ChangeSet newcomer;
+  newcomer.hosts = {host("hv9", "192.0.2.9")};
+  newcomer.ports = {port("pa9", "A", "hv9")};
+  compiler.apply(newcomer);
+  View hv9 = view_of(compiler.snapshot("hv9"));
+  ASSERT_TRUE(hv9.count("rport/pa2"));
+
+  ChangeSet takes_hv2_address;  // hv2 is dead but still registered with 192.0.2.2
+  takes_hv2_address.hosts = {host("hv9", "192.0.2.2")};
+  const auto deltas = compiler.apply_changes(takes_hv2_address);
+  auto delta = delta_for(deltas, "hv9");
+  ASSERT_TRUE(delta);
+  apply_delta(hv9, *delta);
+  EXPECT_THAT(flood_of(hv9, "A"), ::testing::ElementsAre("192.0.2.1", "192.0.2.3"));
+  EXPECT_FALSE(hv9.count("rport/pa2"));
+  // The incremental view is the one a fresh snapshot gives.
+  EXPECT_THAT(keys_of(hv9), ::testing::ElementsAreArray(keys_of(view_of(compiler.snapshot("hv9")))));
+  EXPECT_THAT(flood_of(view_of(compiler.snapshot("hv9")), "A"), ::testing::ElementsAre("192.0.2.1", "192.0.2.3"));
+}
+
+}  // namespace
+}  // namespace overcast::controller
