@@ -1,5 +1,7 @@
 #include "agent/view/view_validator.h"
 
+#include "common/port_naming.h"
+
 #include <unordered_map>
 
 #include "common/ip_address.h"
@@ -102,7 +104,7 @@ Reason validate_remote_port(const std::string& key, const sb::RemotePortEntry& p
 
 }  // namespace
 
-std::string tap_name_for(const std::string& port_id) { return "tap" + port_id.substr(0, 11); }
+std::string tap_name_for(const std::string& port_id) { return tap_name_for_port(port_id); }
 
 std::optional<std::string> validate_entry(const sb::ViewEntry& entry) {
   const std::string& key = entry.key();

@@ -71,6 +71,5 @@ Ipv4Address mgmt_bridge_ip(int octet) { return make_ipv4(10, 254, octet, 1); }
 
 Ipv4Address host_mgmt_ip(int octet, int index) { return make_ipv4(10, 254, octet, 10 + index); }
 
-std::string tap_name_for_port(const std::string& port_id) { return "tap" + port_id.substr(0, 11); }
 
 }  // namespace overcast::cli::lab

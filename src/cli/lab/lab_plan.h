@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "common/ip_address.h"
+#include "common/port_naming.h"
 
 namespace overcast::cli::lab {
 
@@ -45,7 +46,7 @@ Ipv4Address host_mgmt_ip(int octet, int index);  // 10.254.K.(10+I)
 inline constexpr int kUnderlayPrefixLength = 24;
 
 // The TAP the agent makes for a port: "tap" + the port ID's first 11 characters.
-std::string tap_name_for_port(const std::string& port_id);
+using overcast::tap_name_for_port;
 
 class LabNames {
  public:

@@ -8,10 +8,6 @@ std::string network_key(const std::string& network_id) { return "net/" + network
 std::string local_port_key(const std::string& port_id) { return "lport/" + port_id; }
 std::string remote_port_key(const std::string& port_id) { return "rport/" + port_id; }
 
-std::string tap_name_for_port(const std::string& port_id) {
-  return "tap" + port_id.substr(0, kTapPortIdChars);
-}
-
 sb::ViewEntry make_network_entry(const NetworkFacts& network, std::vector<std::string> flood_vteps) {
   sb::ViewEntry entry;
   entry.set_key(network_key(network.id));

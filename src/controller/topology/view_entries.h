@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/port_naming.h"
 #include "controller/topology/topology_listener.h"
 #include "overcast/southbound.pb.h"
 
@@ -17,7 +18,7 @@ inline constexpr size_t kTapPortIdChars = 11;  // "tap" + 11 = 14 < IFNAMSIZ (16
 std::string network_key(const std::string& network_id);
 std::string local_port_key(const std::string& port_id);
 std::string remote_port_key(const std::string& port_id);
-std::string tap_name_for_port(const std::string& port_id);
+using overcast::tap_name_for_port;
 
 sb::ViewEntry make_network_entry(const NetworkFacts& network, std::vector<std::string> flood_vteps);
 sb::ViewEntry make_local_port_entry(const PortFacts& port, const NetworkFacts& network);
