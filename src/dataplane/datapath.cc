@@ -29,6 +29,7 @@ class VtepDatapath final : public Datapath {
       setup.pool_packets = config_.pool_packets;
       setup.buffer_size = config_.buffer_size;
       setup.tunnel_dst_port = config_.vxlan_port;
+      setup.busy_poll_us = config_.busy_poll_us;
       workers_.push_back(std::make_unique<Worker>(setup, qsbr_, tables_, worker_count_ > 1 ? &tx_locks_ : nullptr));
     }
   }

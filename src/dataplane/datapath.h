@@ -18,9 +18,10 @@ namespace overcast::dataplane {
 struct DatapathConfig {
   std::string underlay_ip;        // local VTEP address; the tunnel sockets bind to it
   uint16_t vxlan_port = 4789;     // IANA VXLAN port (RFC 7348)
-  size_t pool_packets = 8192;     // per worker
-  uint32_t buffer_size = 2048 + Packet::kHeadroom;
+  size_t pool_packets = 2048;     // per worker
+  uint32_t buffer_size = Packet::kDefaultBufferSize;
   unsigned workers = 1;
+  uint32_t busy_poll_us = 0;  // see WorkerSetup::busy_poll_us
 };
 
 class Datapath {

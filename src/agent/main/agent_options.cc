@@ -51,6 +51,18 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
   app.add_option("--log-level", o.log_level, "log level")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--workers", o.workers, "data-plane worker threads (one per core to spare)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--busy-poll-us", o.busy_poll_us,
+                 "after a packet, data-plane workers poll without sleeping this long (latency for CPU)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  std::string offloads = "on";
+  app.add_option("--offloads", offloads,
+                 "TSO and checksum offload on VM TAPs: super-frames cut in user space, GRO on receive")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -66,6 +78,7 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
     exit_code = kExitBadFlags;
     return std::nullopt;
   };
+  o.offloads = offloads == "on";
   if (o.host.empty()) return bad("--host: empty (and the machine has no hostname)");
   if (!Ipv4Address::parse(o.underlay_ip)) return bad("--underlay-ip: '" + o.underlay_ip + "' is not an IPv4 address");
   if (auto why = check_host_port(o.controller)) return bad("--controller: " + *why);

@@ -7,6 +7,9 @@
 //   --control-socket PATH   default <state-dir>/agent.sock
 //   --vxlan-port N          default 4789
 //   --log-level LEVEL       trace|debug|info|warn|error, default info
+//   --workers N             data-plane threads, 1..64, default 1
+//   --offloads on|off       TSO/checksum offload on VM TAPs (IFF_VNET_HDR), default on
+//   --busy-poll-us N        workers poll without sleeping for N µs after a packet, default 0
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,9 @@ struct AgentOptions {
   std::string control_socket;  // filled with <state-dir>/agent.sock when not given
   uint16_t vxlan_port = 4789;
   std::string log_level = "info";
+  unsigned workers = 1;
+  bool offloads = true;
+  uint32_t busy_poll_us = 0;
 };
 
 // Exit code for bad flags.

@@ -58,6 +58,8 @@ int run(const AgentOptions& o) {
   dataplane::DatapathConfig dp_config;
   dp_config.underlay_ip = o.underlay_ip;
   dp_config.vxlan_port = o.vxlan_port;
+  dp_config.workers = o.workers;
+  dp_config.busy_poll_us = o.busy_poll_us;
   auto datapath = dataplane::make_datapath(dp_config);
   std::string error;
   if (!datapath->start(error)) {
@@ -65,7 +67,7 @@ int run(const AgentOptions& o) {
     return 1;
   }
 
-  TapDriver driver;
+  TapDriver driver(o.offloads);
   AgentViewSink sink(
       driver, [&](std::shared_ptr<const dataplane::ForwardingTable> t) { datapath->publish(std::move(t)); },
       o.state_dir + "/view.pb");

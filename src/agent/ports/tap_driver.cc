@@ -10,7 +10,7 @@ using dataplane::TapPort;
 
 std::shared_ptr<dataplane::PortIo> TapDriver::open(const PortSpec& spec, std::string& error) {
   if (link_exists_here(spec.device_name)) {
-    auto tap = TapPort::open(spec.device_name, TapPort::OpenMode::kAttachOrCreate, error);
+    auto tap = TapPort::open(spec.device_name, TapPort::OpenMode::kAttachOrCreate, error, offloads_);
     if (tap) spdlog::info("port {}: attached to {} in the agent's namespace", spec.port_id, spec.device_name);
     return tap;
   }
@@ -53,7 +53,7 @@ std::shared_ptr<dataplane::PortIo> TapDriver::attach_in(const std::string& netns
       netns,
       [&] {
         here = link_exists_here(spec.device_name);
-        if (here) tap = TapPort::open(spec.device_name, TapPort::OpenMode::kAttachOrCreate, open_error);
+        if (here) tap = TapPort::open(spec.device_name, TapPort::OpenMode::kAttachOrCreate, open_error, offloads_);
       },
       netns_error);
   if (!entered) {
@@ -85,7 +85,7 @@ void TapDriver::scan_named_netns() {
 }
 
 std::shared_ptr<dataplane::PortIo> TapDriver::create(const PortSpec& spec, std::string& error) {
-  auto tap = TapPort::open(spec.device_name, TapPort::OpenMode::kCreateOnly, error);
+  auto tap = TapPort::open(spec.device_name, TapPort::OpenMode::kCreateOnly, error, offloads_);
   if (!tap) return nullptr;
   // Persist last: if anything before fails (or the agent dies), closing the fd
   // takes the half-made device away instead of leaving it behind.

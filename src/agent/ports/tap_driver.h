@@ -28,8 +28,10 @@ namespace overcast::agent {
 
 class TapDriver final : public PortDriver {
  public:
-  // `netns_dir`: where named namespaces are searched (tests point it elsewhere).
-  explicit TapDriver(std::string netns_dir = kNamedNetnsDir) : netns_dir_(std::move(netns_dir)) {}
+  // `offloads`: TAPs opened with IFF_VNET_HDR and TSO (TapPort). `netns_dir`: where
+  // named namespaces are searched (tests point it elsewhere).
+  explicit TapDriver(bool offloads = true, std::string netns_dir = kNamedNetnsDir)
+      : offloads_(offloads), netns_dir_(std::move(netns_dir)) {}
 
   std::shared_ptr<dataplane::PortIo> open(const PortSpec& spec, std::string& error) override;
   bool destroy(const std::shared_ptr<dataplane::PortIo>& io, std::string& error) override;
@@ -45,6 +47,7 @@ class TapDriver final : public PortDriver {
   std::shared_ptr<dataplane::PortIo> attach_in(const std::string& netns, const PortSpec& spec, bool& here,
                                                std::string& error);
 
+  bool offloads_;
   std::string netns_dir_;
   std::map<std::string, std::string> netns_of_;  // device name -> namespace path, as last scanned
 };

@@ -24,12 +24,14 @@ enum class DropReason : uint8_t {
   kNoBuffer,        // replication copy needed a buffer and the pool was empty
   kNoHeadroom,      // no room to prepend the tunnel header
   kPortGone,        // output slot no longer has a port
+  kBadOffload,      // offload metadata (virtio header, GSO/GRO layout) that does not fit the frame
   kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)> kDropReasonNames = {
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
+    "bad_offload",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

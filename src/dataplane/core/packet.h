@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "dataplane/core/offload_info.h"
+
 namespace overcast::dataplane {
 
 // Where a packet came from or goes to: a port slot of the forwarding table, or the tunnel.
@@ -21,6 +23,10 @@ class Packet {
  public:
   // Enough for outer Ethernet + IPv6 + UDP + the largest tunnel header we prepend.
   static constexpr uint32_t kHeadroom = 128;
+  // Room for the largest frame offloads bring: an IPv6 TCP super-frame (14 + 8 of VLAN
+  // tags + 40 + 65535) or 64 datagrams of one UDP GRO read, with slack.
+  static constexpr uint32_t kMaxData = 65536 + 256;
+  static constexpr uint32_t kDefaultBufferSize = kHeadroom + kMaxData;
 
   Packet(uint8_t* buffer, uint32_t capacity) : buffer_(buffer), capacity_(capacity) { reset(); }
 
@@ -76,6 +82,13 @@ class Packet {
     uint32_t remote_vtep = 0;     // IPv4 (host order): tunnel source on rx, destination on tx
     uint16_t outer_src_port = 0;  // UDP source port for the tunnel (flow entropy)
     uint32_t flow_hash = 0;
+    // Bytes of tunnel header in front of the inner frame (encap sets it; tunnel tx
+    // replicates them in front of every segment of a GSO frame).
+    uint16_t tunnel_header = 0;
+    // Tunnel rx with UDP GRO: the buffer holds datagrams of this size back to back
+    // (the last may be shorter). 0: one datagram.
+    uint16_t gro_size = 0;
+    OffloadInfo offload;
   } meta;
 
  private:

@@ -15,6 +15,7 @@ template <class Codec>
 class CodecEncapsulation final : public TunnelEncapsulation {
  public:
   std::string_view name() const override { return Codec::kName; }
+  uint32_t header_size() const override { return Codec::kHeaderSize; }
   void encapsulate(StageContext& ctx, Batch& in, BatchQueue& tunnel) override { encap_.process(ctx, in, tunnel); }
   void decapsulate(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood) override {
     decap_.process(ctx, in, local, flood);

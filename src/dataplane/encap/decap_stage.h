@@ -68,7 +68,10 @@ class DecapStage {
     if (!segment) return DropReason::kUnknownVni;
     if (!segment->vteps.contains(p.meta.remote_vtep)) return DropReason::kUnknownVtep;
     if (probe.length() < net::kEthernetHeaderSize) return DropReason::kRunt;
-    if (probe.length() > segment->mtu + net::kEthernetHeaderSize) return DropReason::kTooBig;
+    // A merged (GRO) frame is checked by the segments it was made of.
+    const uint32_t on_wire = p.meta.offload.is_gso() ? p.meta.offload.hdr_len + p.meta.offload.gso_size
+                                                     : probe.length();
+    if (on_wire > segment->mtu + net::kEthernetHeaderSize) return DropReason::kTooBig;
     p = probe;
     p.meta.vni = vni;
     p.meta.in_port = kNoPort;

@@ -3,9 +3,11 @@
 // Input:  frames with meta.vni and meta.remote_vtep set.
 // Output: `tunnel` — header pushed in headroom; meta.flow_hash and
 //         meta.outer_src_port (RFC 7348 §5 entropy, 49152–65535) set.
-// Drops:  too_big (frame longer than the segment MTU + 14: the tunnel would
-//         fragment it; ICMP/segmentation is a later job), unknown_vni (also a VNI
-//         too wide for the header), no_headroom.
+//         meta.tunnel_header = the header's size. A TCP super-frame (GSO) stays one
+//         packet (tunnel tx cuts it).
+// Drops:  too_big (frame longer than the segment MTU + 14: PathMtuStage before us
+//         makes frames fit, so this only guards), unknown_vni (also a VNI too wide
+//         for the header), no_headroom.
 // Counters (stage "<codec>_encap"): in, out, dropped.
 #pragma once
 
@@ -34,7 +36,8 @@ class EncapStage {
         ++n_dropped;
         continue;
       }
-      if (p->length() > segment->mtu + net::kEthernetHeaderSize) {
+      // PathMtuStage made frames fit; a GSO frame's segments are checked when cut.
+      if (!p->meta.offload.is_gso() && p->length() > segment->mtu + net::kEthernetHeaderSize) {
         ctx.drop(p, DropReason::kTooBig);
         ++n_dropped;
         continue;
@@ -46,6 +49,7 @@ class EncapStage {
         ++n_dropped;
         continue;
       }
+      p->meta.tunnel_header = static_cast<uint16_t>(Codec::kHeaderSize);
       tunnel.push(p);
       ++n_out;
     }

@@ -24,6 +24,8 @@ class TunnelEncapsulation {
   virtual ~TunnelEncapsulation() = default;
 
   virtual std::string_view name() const = 0;
+  // Bytes of tunnel header in front of each inner frame (as the UDP payload starts).
+  virtual uint32_t header_size() const = 0;
   // Frames bound for meta.remote_vtep: tunnel header pushed in headroom,
   // meta.flow_hash and meta.outer_src_port set, then into `tunnel`.
   virtual void encapsulate(StageContext& ctx, Batch& in, BatchQueue& tunnel) = 0;

@@ -8,7 +8,12 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
                    TunnelSink& tunnel, PortTxLocks* tx_locks)
     : encapsulation_(std::move(encapsulation)),
       tunnel_(tunnel),
+      gro_(encapsulation_->header_size()),
       local_delivery_(tx_locks),
+      decap_q_([](void* self, Batch& b) {
+                 auto* pl = static_cast<Pipeline*>(self);
+                 pl->encapsulation_->decapsulate(pl->ctx_, b, pl->local_q_, pl->flood_q_);
+               }, this),
       arp_q_([](void* self, Batch& b) {
                auto* pl = static_cast<Pipeline*>(self);
                pl->arp_responder_.process(pl->ctx_, b, pl->local_q_, pl->l2_q_);
@@ -23,8 +28,12 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
                }, this),
       remote_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
-                  pl->encapsulation_->encapsulate(pl->ctx_, b, pl->tunnel_q_);
+                  pl->path_mtu_.process(pl->ctx_, b, pl->encap_q_, pl->local_q_);
                 }, this),
+      encap_q_([](void* self, Batch& b) {
+                 auto* pl = static_cast<Pipeline*>(self);
+                 pl->encapsulation_->encapsulate(pl->ctx_, b, pl->tunnel_q_);
+               }, this),
       tunnel_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
                   pl->tunnel_.tx_burst(*pl->ctx_.pool, b);
@@ -47,10 +56,12 @@ void Pipeline::set_table(const ForwardingTable* table) {
 
 void Pipeline::drain_all() {
   // Graph order: a queue is drained only after every queue that feeds it.
+  decap_q_.drain();
   arp_q_.drain();
   l2_q_.drain();
   flood_q_.drain();
   remote_q_.drain();
+  encap_q_.drain();
   tunnel_q_.drain();
   local_q_.drain();
 }
@@ -61,7 +72,7 @@ void Pipeline::process_port_rx(Batch& rx) {
 }
 
 void Pipeline::process_tunnel_rx(Batch& rx) {
-  encapsulation_->decapsulate(ctx_, rx, local_q_, flood_q_);
+  gro_.process(ctx_, rx, decap_q_);
   drain_all();
 }
 
@@ -71,6 +82,8 @@ void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, L2ForwardStage::kName, l2_forward_.counters());
   add_counter_set(stages, FloodStage::kName, flood_.counters());
   add_counter_set(stages, LocalDeliveryStage::kName, local_delivery_.counters());
+  add_counter_set(stages, TunnelGro::kName, gro_.counters());
+  add_counter_set(stages, PathMtuStage::kName, path_mtu_.counters());
   encapsulation_->add_counters(stages);
 }
 

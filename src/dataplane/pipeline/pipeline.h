@@ -3,11 +3,12 @@
 //   VM port rx ─► classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
 //                           │                  └─► (not answered) ─┐
 //                           └─────────────────────────────────────►l2_forward ─┬─► local_delivery
-//                                                                              ├─► encap ─► tunnel tx
+//                                                                              ├─► path_mtu ─► encap ─► tunnel tx
 //                                                                              └─► flood ─┬─► local_delivery
-//                                                                                         └─► encap ─► tunnel tx
-//   tunnel rx ─► decap ─┬─► local_delivery
-//                       └─► flood (local ports only) ─► local_delivery
+//                                                                                         └─► path_mtu ─► encap ─► tunnel tx
+//   (path_mtu also sends ICMP "too big" replies to local_delivery)
+//   tunnel rx ─► tunnel_gro ─► decap ─┬─► local_delivery
+//                                     └─► flood (local ports only) ─► local_delivery
 //
 // Stages push into BatchQueues; a queue that fills up drains into its next stage,
 // and process_*() drains all of them in graph order before returning. Every packet
@@ -20,11 +21,13 @@
 
 #include "dataplane/core/batch_queue.h"
 #include "dataplane/encap/tunnel_encapsulation.h"
+#include "dataplane/offload/tunnel_gro.h"
 #include "dataplane/stages/arp_responder_stage.h"
 #include "dataplane/stages/classify_stage.h"
 #include "dataplane/stages/flood_stage.h"
 #include "dataplane/stages/l2_forward_stage.h"
 #include "dataplane/stages/local_delivery_stage.h"
+#include "dataplane/stages/path_mtu_stage.h"
 
 namespace overcast::dataplane {
 
@@ -58,6 +61,7 @@ class Pipeline {
   StageContext ctx_;
   std::unique_ptr<TunnelEncapsulation> encapsulation_;
   TunnelSink& tunnel_;
+  TunnelGro gro_;
   const ForwardingTable* prepared_for_ = nullptr;
 
   ClassifyStage classify_;
@@ -65,11 +69,14 @@ class Pipeline {
   L2ForwardStage l2_forward_;
   FloodStage flood_;
   LocalDeliveryStage local_delivery_;
+  PathMtuStage path_mtu_;
 
+  BatchQueue decap_q_;  // tunnel datagrams, one frame each
   BatchQueue arp_q_;
   BatchQueue l2_q_;
   BatchQueue flood_q_;
-  BatchQueue remote_q_;  // to encapsulate
+  BatchQueue remote_q_;  // to make fit the MTU
+  BatchQueue encap_q_;   // to encapsulate
   BatchQueue tunnel_q_;  // encapsulated, to send
   BatchQueue local_q_;
 };

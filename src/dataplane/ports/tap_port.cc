@@ -12,6 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "dataplane/offload/checksum_completion.h"
+#include "dataplane/offload/tcp_segmenter.h"
+#include "dataplane/offload/virtio_header.h"
+
 namespace overcast::dataplane {
 
 namespace {
@@ -30,10 +34,12 @@ bool fill_ifname(const std::string& name, ifreq& ifr, std::string& error) {
 
 }  // namespace
 
-std::unique_ptr<TapPort> TapPort::open(const std::string& name, OpenMode mode, std::string& error) {
+std::unique_ptr<TapPort> TapPort::open(const std::string& name, OpenMode mode, std::string& error,
+                                       bool offloads) {
   ifreq ifr;
   if (!fill_ifname(name, ifr, error)) return nullptr;
   ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  if (offloads) ifr.ifr_flags |= IFF_VNET_HDR;
   if (mode == OpenMode::kCreateOnly) ifr.ifr_flags |= IFF_TUN_EXCL;
 
   int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -48,19 +54,43 @@ std::unique_ptr<TapPort> TapPort::open(const std::string& name, OpenMode mode, s
     error = errno_text(("TUNSETIFF " + name).c_str(), err);
     return nullptr;
   }
-  return std::make_unique<TapPort>(fd, name);
+  if (offloads) {
+    // The netdev then advertises checksum offload and TSO to the VM's stack: it may
+    // send partial checksums and TCP super-frames, which the data plane finishes.
+    const int header_size = static_cast<int>(kVirtioHeaderSize);
+    const unsigned long features = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    if (::ioctl(fd, TUNSETVNETHDRSZ, &header_size) < 0 || ::ioctl(fd, TUNSETOFFLOAD, features) < 0) {
+      int err = errno;
+      ::close(fd);
+      error = errno_text(("TUNSETOFFLOAD " + name).c_str(), err);
+      return nullptr;
+    }
+  }
+  return std::make_unique<TapPort>(fd, name, offloads);
 }
 
-TapPort::TapPort(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+TapPort::TapPort(int fd, std::string name, bool vnet_header)
+    : fd_(fd), name_(std::move(name)), vnet_header_(vnet_header) {}
 
 TapPort::~TapPort() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 size_t TapPort::rx_burst(PacketPool& pool, Batch& out) {
-  size_t received = 0;
   uint64_t bytes = 0;
   uint64_t errors = 0;
+  const size_t received =
+      vnet_header_ ? rx_offloaded(pool, out, bytes, errors) : rx_plain(pool, out, bytes, errors);
+  if (received > 0) {
+    counters_.add(counters_.rx_packets, received);
+    counters_.add(counters_.rx_bytes, bytes);
+  }
+  if (errors > 0) counters_.add(counters_.rx_errors, errors);
+  return received;
+}
+
+size_t TapPort::rx_plain(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors) {
+  size_t received = 0;
   while (!out.full()) {
     Packet* p = pool.alloc();
     if (p == nullptr) {
@@ -93,11 +123,38 @@ size_t TapPort::rx_burst(PacketPool& pool, Batch& out) {
     ++received;
     bytes += static_cast<uint64_t>(n);
   }
-  if (received > 0) {
-    counters_.add(counters_.rx_packets, received);
-    counters_.add(counters_.rx_bytes, bytes);
+  return received;
+}
+
+size_t TapPort::rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors) {
+  size_t received = 0;
+  while (!out.full()) {
+    Packet* p = pool.alloc();
+    if (p == nullptr) {
+      ++errors;
+      break;
+    }
+    virtio_net_hdr header;
+    uint8_t spill;
+    iovec iov[3] = {{&header, kVirtioHeaderSize}, {p->data(), p->max_length()}, {&spill, 1}};
+    ssize_t n = ::readv(fd_, iov, 3);
+    if (n < 0) {
+      pool.free(p);
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) ++errors;
+      break;
+    }
+    const size_t frame = static_cast<size_t>(n) > kVirtioHeaderSize ? static_cast<size_t>(n) - kVirtioHeaderSize : 0;
+    if (frame > p->max_length() || frame < kMinFrame || !p->set_length(static_cast<uint32_t>(frame)) ||
+        !decode_virtio_header(header, frame, p->meta.offload)) {
+      pool.free(p);
+      ++errors;  // too large for our buffers, a runt, or a header that does not fit it
+      continue;
+    }
+    out.push(p);
+    ++received;
+    bytes += frame;
   }
-  if (errors > 0) counters_.add(counters_.rx_errors, errors);
   return received;
 }
 
@@ -107,9 +164,20 @@ void TapPort::tx_burst(PacketPool& pool, Batch& batch) {
   uint64_t errors = 0;
   for (Packet* p : batch) {
     ssize_t n;
-    do {
-      n = ::write(fd_, p->data(), p->length());
-    } while (n < 0 && errno == EINTR);
+    if (vnet_header_) {
+      virtio_net_hdr header = encode_virtio_header(p->meta.offload);
+      iovec iov[2] = {{&header, kVirtioHeaderSize}, {p->data(), p->length()}};
+      do {
+        n = ::writev(fd_, iov, 2);
+      } while (n < 0 && errno == EINTR);
+      if (n >= 0) n -= static_cast<ssize_t>(kVirtioHeaderSize);
+    } else if (p->meta.offload.is_gso() || p->meta.offload.needs_csum) {
+      n = write_in_software(*p) ? static_cast<ssize_t>(p->length()) : -1;
+    } else {
+      do {
+        n = ::write(fd_, p->data(), p->length());
+      } while (n < 0 && errno == EINTR);
+    }
     if (n == static_cast<ssize_t>(p->length())) {
       ++sent;
       bytes += p->length();
@@ -124,6 +192,26 @@ void TapPort::tx_burst(PacketPool& pool, Batch& batch) {
     counters_.add(counters_.tx_bytes, bytes);
   }
   if (errors > 0) counters_.add(counters_.tx_errors, errors);
+}
+
+bool TapPort::write_in_software(Packet& p) {
+  // A TAP without a vnet header takes only finished frames: do what the NIC would.
+  if (!p.meta.offload.is_gso()) {
+    if (!complete_partial_checksum(p.data(), p.length(), p.meta.offload)) return false;
+    return ::write(fd_, p.data(), p.length()) == static_cast<ssize_t>(p.length());
+  }
+  if (!segmenter_) segmenter_ = std::make_unique<TcpSegmenter>();
+  if (!segmenter_->start(nullptr, 0, p.data(), p.length(), p.meta.offload.gso_size)) return false;
+  bool ok = true;
+  while (!segmenter_->done()) {
+    const size_t count = segmenter_->next(SIZE_MAX);
+    for (size_t i = 0; i < count; ++i) {
+      const iovec* iov = segmenter_->iov() + 2 * i;
+      const ssize_t want = static_cast<ssize_t>(iov[0].iov_len + iov[1].iov_len);
+      if (::writev(fd_, iov, 2) != want) ok = false;
+    }
+  }
+  return ok;
 }
 
 bool TapPort::attached() const {

@@ -1,5 +1,12 @@
 // TapPort: a VM port over a Linux TAP device (IFF_TAP | IFF_NO_PI, non-blocking).
 //
+// With offloads (the default), the TAP is opened with IFF_VNET_HDR and TUNSETOFFLOAD
+// (checksum, TSO4, TSO6): the VM's stack hands over TCP super-frames of up to 64 KB
+// with partial checksums in one read, each behind a virtio-net header that becomes
+// Packet::meta.offload; writes carry meta.offload back the same way, so a merged
+// (GRO) frame reaches the VM in one write. A header that does not fit its frame is a
+// counted rx error.
+//
 // The agent holds the file side (/dev/net/tun); the netdev side is the VM's
 // interface and usually lives in another network namespace. The fd keeps working
 // after the netdev moves, because it is bound to the device, not to its name.
@@ -13,6 +20,7 @@
 #include <string>
 
 #include "common/mac_address.h"
+#include "dataplane/offload/tcp_segmenter.h"
 #include "dataplane/ports/port_io.h"
 
 namespace overcast::dataplane {
@@ -29,10 +37,12 @@ class TapPort final : public PortIo {
   // namespace of whoever opened it), so a caller that wants a device living in
   // another namespace must call this from a thread setns'ed into it.
   // nullptr with `error` set on failure.
-  static std::unique_ptr<TapPort> open(const std::string& name, OpenMode mode, std::string& error);
+  static std::unique_ptr<TapPort> open(const std::string& name, OpenMode mode, std::string& error,
+                                       bool offloads = true);
 
-  // Takes ownership of `fd`, an already attached, non-blocking tun file.
-  TapPort(int fd, std::string name);
+  // Takes ownership of `fd`, an already attached, non-blocking tun file, opened with
+  // IFF_VNET_HDR when `vnet_header`.
+  TapPort(int fd, std::string name, bool vnet_header = false);
   ~TapPort() override;
   TapPort(const TapPort&) = delete;
   TapPort& operator=(const TapPort&) = delete;
@@ -58,8 +68,15 @@ class TapPort final : public PortIo {
   static constexpr uint32_t kMinFrame = 14;
 
  private:
+  // Writes a GSO or partially checksummed frame to a TAP without vnet header.
+  bool write_in_software(Packet& p);
+  size_t rx_plain(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors);
+  size_t rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors);
+
   int fd_;
   std::string name_;
+  bool vnet_header_;
+  std::unique_ptr<TcpSegmenter> segmenter_;  // made on first need: 13 KB of scratch
 };
 
 }  // namespace overcast::dataplane

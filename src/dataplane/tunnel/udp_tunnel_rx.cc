@@ -1,12 +1,28 @@
 #include "dataplane/tunnel/udp_tunnel_rx.h"
 
 #include <arpa/inet.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace overcast::dataplane {
+namespace {
+
+// The datagram size of a GRO'd buffer, 0 for a single datagram.
+uint16_t gro_size(msghdr& header) {
+  for (cmsghdr* cm = CMSG_FIRSTHDR(&header); cm; cm = CMSG_NXTHDR(&header, cm)) {
+    if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO && cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int size;
+      std::memcpy(&size, CMSG_DATA(cm), sizeof size);
+      return size > 0 && size < 65536 ? static_cast<uint16_t>(size) : 0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
 
 std::unique_ptr<UdpTunnelRx> UdpTunnelRx::open(uint32_t ip, uint16_t port, bool reuse_port, std::string& error) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -23,6 +39,8 @@ std::unique_ptr<UdpTunnelRx> UdpTunnelRx::open(uint32_t ip, uint16_t port, bool 
   // Best effort: a deeper queue absorbs bursts while the worker runs a batch.
   const int rcvbuf = 4 << 20;
   ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  // Best effort too: without it every datagram arrives on its own, as before.
+  ::setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(ip);
@@ -52,6 +70,8 @@ size_t UdpTunnelRx::rx_burst(PacketPool& pool, Batch& out, TunnelCounters& count
     messages_[n].msg_hdr.msg_namelen = sizeof(sockaddr_in);
     messages_[n].msg_hdr.msg_iov = &iovecs_[n];
     messages_[n].msg_hdr.msg_iovlen = 1;
+    messages_[n].msg_hdr.msg_control = controls_[n].data();
+    messages_[n].msg_hdr.msg_controllen = kControlSize;
     messages_[n].msg_len = 0;
   }
   if (n == 0) return 0;
@@ -77,6 +97,7 @@ size_t UdpTunnelRx::rx_burst(PacketPool& pool, Batch& out, TunnelCounters& count
       continue;
     }
     p->set_length(m.msg_len);
+    p->meta.gro_size = gro_size(messages_[i].msg_hdr);
     p->meta.remote_vtep = ntohl(senders_[i].sin_addr.s_addr);
     p->meta.in_port = kNoPort;
     bytes += m.msg_len;

@@ -4,6 +4,11 @@
 // Each datagram becomes a packet whose data is the UDP payload (tunnel header +
 // inner frame) with meta.remote_vtep = the sender's IPv4 address (host order) and
 // meta.in_port = kNoPort. The kernel has checked the outer IP/UDP headers.
+//
+// The socket asks for UDP_GRO: the kernel may then deliver up to 64 datagrams of one
+// outer flow in one buffer (a UDP GSO send from a peer, or GRO on the underlay
+// device), and says their size in a control message; meta.gro_size carries it to
+// TunnelGro, which splits and merges them.
 #pragma once
 
 #include <netinet/in.h>
@@ -41,6 +46,8 @@ class UdpTunnelRx {
   std::array<mmsghdr, Batch::kCapacity> messages_{};
   std::array<iovec, Batch::kCapacity> iovecs_{};
   std::array<sockaddr_in, Batch::kCapacity> senders_{};
+  static constexpr size_t kControlSize = 64;  // CMSG_SPACE(sizeof(int)) with room to spare
+  std::array<std::array<char, kControlSize>, Batch::kCapacity> controls_{};
 };
 
 }  // namespace overcast::dataplane

@@ -8,6 +8,11 @@
 // ports in use), and a packet leaves through socket meta.outer_src_port % count:
 // a flow keeps one source port, flows spread over `count` ports.
 //
+// A TCP super-frame (meta.offload GSO) is cut by a TcpSegmenter into datagrams laid
+// out back to back and sent with one sendmsg per 64 of them, with UDP_SEGMENT: the
+// kernel walks its stack once for all of them (UDP GSO), and the veth underlay
+// carries them as one buffer to a receiver that asked for UDP_GRO.
+//
 // These sockets exist only to send. Anything that arrives on their ports is
 // dropped by the kernel (a classic BPF filter that accepts nothing), so nothing
 // reaches the pipeline except through the checked tunnel receive socket.
@@ -24,6 +29,7 @@
 
 #include "dataplane/core/batch.h"
 #include "dataplane/core/packet_pool.h"
+#include "dataplane/offload/tcp_segmenter.h"
 #include "dataplane/tunnel/tunnel_counters.h"
 
 namespace overcast::dataplane {
@@ -62,13 +68,23 @@ class UdpTunnelTx {
   // tx error. Leaves `batch` empty.
   void tx_burst(PacketPool& pool, Batch& batch, TunnelCounters& counters);
 
+  // Largest UDP payload one UDP_SEGMENT send may carry (64 KB minus UDP and IPv4 headers).
+  static constexpr size_t kMaxGsoBytes = 65535 - 8 - 20;
+
  private:
+  // Sends `plain` (datagrams that need no cutting) with one sendmmsg per socket.
+  void send_datagrams(PacketPool& pool, Batch& plain, TunnelCounters& counters);
+  // Cuts and sends one GSO packet; returns it to `pool`.
+  void send_segmented(PacketPool& pool, Packet* p, TunnelCounters& counters);
+
   std::shared_ptr<const UdpTunnelSockets> sockets_;
   uint16_t dst_port_;
   std::array<Packet*, Batch::kCapacity> ordered_{};
   std::array<mmsghdr, Batch::kCapacity> messages_{};
   std::array<iovec, Batch::kCapacity> iovecs_{};
   std::array<sockaddr_in, Batch::kCapacity> destinations_{};
+  Batch plain_;
+  TcpSegmenter segmenter_;
 };
 
 }  // namespace overcast::dataplane

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "dataplane/core/counters_json.h"
@@ -90,10 +91,15 @@ void Worker::sync_ports(const ForwardingTable& table) {
 
 void Worker::run() {
   epoll_event events[kMaxEvents];
+  using Clock = std::chrono::steady_clock;
+  const auto busy_window = std::chrono::microseconds(setup_.busy_poll_us);
+  Clock::time_point last_packet{};
   while (running_.load(std::memory_order_relaxed)) {
+    const bool busy = busy_window.count() > 0 && Clock::now() - last_packet < busy_window;
     qsbr_.offline(reader_);
-    const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, kPollTimeoutMs);
+    const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, busy ? 0 : kPollTimeoutMs);
     qsbr_.online(reader_);  // quiescent point: no snapshot pointer held across it
+    if (n > 0 && busy_window.count() > 0) last_packet = Clock::now();
     const ForwardingTable* table = tables_.load();
     pipeline_.set_table(table);
     for (int i = 0; i < n && table; ++i) {

@@ -224,7 +224,7 @@ TEST_F(TapDriverTest, WithoutNamespaceSearchTheKernelWouldCreateASecondDevice) {
   ASSERT_NE(io, nullptr) << error;
   ASSERT_EQ(sh("ip link set " + spec_.device_name + " netns " + netns_), 0);
   io.reset();
-  TapDriver blind("/nonexistent-netns-dir");
+  TapDriver blind(true, "/nonexistent-netns-dir");
   auto wrong = blind.open(spec_, error);
   ASSERT_NE(wrong, nullptr) << error;
   EXPECT_TRUE(in_agent_netns());
