@@ -13,6 +13,7 @@ The agents' counters show that the offload paths were really taken (super-frames
 TAPs, datagrams merged on receive), so a data plane that silently fell back to one frame
 per syscall would fail here."""
 
+import json
 import os
 import subprocess
 import sys
@@ -37,11 +38,21 @@ class OffloadPaths(labkit.LabTestCase):
         self.lab.vm("v1", net["id"], "hv1", V1_IP, project)
         self.lab.vm("v2", net["id"], "hv2", V2_IP, project)
         for vm, ip6 in (("v1", V1_IP6), ("v2", V2_IP6)):
-            self.lab.exec(vm, "ip", "-6", "addr", "add", f"{ip6}/64", "dev", "eth0", "nodad",
+            # The lab keeps IPv6 off on VM interfaces (no router solicitations in captures).
+            self.lab.exec(vm, "sysctl", "-qw", f"net.ipv6.conf.{self.ifname(vm)}.disable_ipv6=0",
                           check=True)
+            self.lab.exec(vm, "ip", "-6", "addr", "add", f"{ip6}/64", "dev", self.ifname(vm),
+                          "nodad", check=True)
         self.assertTrue(self.lab.ping("v1", V2_IP, count=3, wait=2), "no basic connectivity")
 
     # --- helpers --------------------------------------------------------------------------
+    def ifname(self, vm):
+        """The VM's interface: its port's TAP, moved into the VM namespace."""
+        links = json.loads(self.lab.exec(vm, "ip", "-j", "link", "show", check=True).stdout)
+        names = [link["ifname"] for link in links if link["ifname"] != "lo"]
+        self.assertEqual(len(names), 1, names)
+        return names[0]
+
     def start_server(self, vm, port, v6=False):
         cmd = ["ip", "netns", "exec", self.lab.netns(vm), sys.executable, "-u", BULK, "server",
                str(port)] + (["--v6"] if v6 else [])
@@ -128,7 +139,7 @@ class OffloadPaths(labkit.LabTestCase):
     def test_vm_mtu_larger_than_the_network(self):
         big = self.mtu + 1500
         for vm in ("v1", "v2"):
-            self.lab.exec(vm, "ip", "link", "set", "eth0", "mtu", str(big), check=True)
+            self.lab.exec(vm, "ip", "link", "set", self.ifname(vm), "mtu", str(big), check=True)
         replied_before = self.stage("hv1", "path_mtu", "replied")
         fragmented_before = self.stage("hv1", "path_mtu", "fragmented")
         # DF set: answered with "fragmentation needed", which the VM's ping reports.

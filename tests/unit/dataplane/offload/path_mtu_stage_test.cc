@@ -198,6 +198,26 @@ TEST_F(PathMtuStageTest, FramesOfAnUnknownVniAreDropped) {
   expect_counters(1, 0, 0, 0, 1);
 }
 
+TEST_F(PathMtuStageTest, EachFrameIsMeasuredAgainstTheMtuOfItsOwnSegment) {
+  Segment& jumbo = table_.segments[200];
+  jumbo.vni = 200;
+  jumbo.mtu = 9000;
+  const auto f = udp_frame_of(3000);
+  Packet* on_jumbo = make(f);
+  on_jumbo->meta.vni = 200;
+  Packet* on_jumbo_again = make(f);
+  on_jumbo_again->meta.vni = 200;
+  run({make(f), on_jumbo, make(f), on_jumbo_again});
+  ASSERT_EQ(fits_.size(), 2u);
+  EXPECT_EQ(fits_[0].meta.vni, 200u);
+  EXPECT_EQ(fits_[0].bytes, f);
+  EXPECT_EQ(fits_[1].meta.vni, 200u);
+  ASSERT_EQ(local_.size(), 2u);
+  EXPECT_EQ(too_big_reply_problem(f, local_[0].bytes, kMtu), "");
+  EXPECT_EQ(too_big_reply_problem(f, local_[1].bytes, kMtu), "");
+  expect_counters(4, 2, 0, 2, 2);
+}
+
 // ---- GSO --------------------------------------------------------------------------
 
 TEST_F(PathMtuStageTest, GsoSizeIsLoweredSoEverySegmentFits) {
@@ -469,9 +489,14 @@ TEST_F(PathMtuStageSmallPoolTest, NoBufferForAReplyIsCountedAndNothingLeaks) {
 TEST_F(PathMtuStageSmallPoolTest, NoBufferForFragmentsIsCountedAndNothingLeaks) {
   const auto f = udp_frame_of(6000, no_df());  // 5 fragments, 2 buffers free
   run_one(f);
+  // Whatever was made before the pool ran dry is a well-formed fragment.
   EXPECT_LE(fits_.size(), 2u);
-  for (const auto& o : fits_) EXPECT_LE(o.bytes.size(), 14 + kMtu);
-  EXPECT_GE(drops(DropReason::kNoBuffer), 1u);
+  for (const auto& o : fits_) {
+    EXPECT_LE(o.bytes.size(), 14 + kMtu);
+    EXPECT_TRUE(naive_ipv4_header_ok(o.bytes.data(), 14));
+    EXPECT_EQ(get16(&o.bytes[14 + 4]), get16(&f[14 + 4]));
+  }
+  EXPECT_EQ(drops(DropReason::kNoBuffer), 1u);
   EXPECT_EQ(drops(DropReason::kTooBig), 1u);
   EXPECT_EQ(counter(PathMtuStage::kDropped), 1u);
   EXPECT_EQ(counter(PathMtuStage::kIn), 1u);
@@ -495,6 +520,81 @@ TEST_F(PathMtuStageSmallPoolTest, AnEmptyPoolStillEndsEveryFrame) {
   EXPECT_EQ(pool_.available(), 1u);
   pool_.free(hold1);
   pool_.free(hold2);
+}
+
+// Random frames, MTUs and offload metadata, one at a time: every frame is either
+// passed on or dropped and counted, nothing that leaves is larger than the MTU
+// unless it is a GSO frame whose segments will fit, replies are well formed, and
+// every buffer comes back. Run under ASan this is also the out-of-bounds check.
+TEST_F(PathMtuStageLargePoolTest, RandomFramesAndOffloadsAreAlwaysAccountedFor) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    const uint32_t mtu = 68 + rng() % 9000;
+    table_.segments[kSegmentVni].mtu = mtu;
+    std::vector<uint8_t> f;
+    if (rng() % 2) {
+      TcpSpec t;
+      t.ipv6 = rng() % 2;
+      t.vlan = rng() % 4 == 0;
+      t.option_words = rng() % 11;
+      f = tcp_frame(t, pattern_payload(rng() % 20000));
+    } else {
+      IpSpec ip;
+      ip.ipv6 = rng() % 2;
+      ip.vlan = rng() % 4 == 0;
+      ip.flags_fragment = rng() % 2 ? kDf : 0;
+      f = ip_frame(ip, udp_l4(pattern_payload(rng() % 6000)));
+    }
+    for (int flips = static_cast<int>(rng() % 3); flips > 0; --flips) f[14 + rng() % 60] = static_cast<uint8_t>(rng());
+    OffloadInfo o;
+    switch (rng() % 3) {
+      case 0: break;
+      case 1:
+        o.needs_csum = true;
+        o.csum_start = static_cast<uint16_t>(rng() % (f.size() + 20));
+        o.csum_offset = static_cast<uint16_t>(rng() % 2 ? 6 : 16);
+        break;
+      case 2:
+        o.gso_type = rng() % 2 ? GsoType::kTcpV4 : GsoType::kTcpV6;
+        o.gso_size = static_cast<uint16_t>(1 + rng() % 9000);
+        o.needs_csum = true;
+        break;
+    }
+    const std::string what = "round " + std::to_string(round) + " mtu " + std::to_string(mtu);
+    const uint64_t before_fits = counter(PathMtuStage::kFits), before_dropped = counter(PathMtuStage::kDropped);
+    run_one(f, rng() % 2 ? kVmPort : kNoPort, o);
+    ASSERT_EQ(counter(PathMtuStage::kFits) + counter(PathMtuStage::kDropped), before_fits + before_dropped + 1) << what;
+    for (const auto& out : fits_) {
+      if (out.meta.offload.is_gso()) {
+        ASSERT_LE(out.meta.offload.gso_size, o.gso_size) << what;
+        ASSERT_GT(out.meta.offload.gso_size, 0) << what;
+      } else {
+        ASSERT_LE(out.bytes.size(), 14 + mtu) << what;
+        ASSERT_FALSE(out.meta.offload.needs_csum) << what;
+      }
+    }
+    for (const auto& out : local_) {
+      ASSERT_EQ(out.meta.out_port, kVmPort) << what;
+      // The reply quotes the frame with its partial checksum finished: take those two
+      // bytes from the quote, every other quoted byte must be the frame's.
+      auto quoted_frame = f;
+      const size_t l3 = get16(&f[12]) == 0x8100 ? 18 : 14;
+      const size_t quote_at = l3 + (get16(&f[l3 - 2]) == 0x86dd ? 48 : 28);
+      const size_t field = size_t{o.csum_start} + o.csum_offset;
+      if (o.needs_csum && field >= l3) {
+        for (size_t k = field; k < field + 2 && quote_at + k - l3 < out.bytes.size(); ++k) {
+          quoted_frame[k] = out.bytes[quote_at + k - l3];
+        }
+      }
+      ASSERT_EQ(too_big_reply_problem(quoted_frame, out.bytes, mtu), "") << what;
+    }
+    fits_.clear();
+    local_.clear();
+    free_outputs();
+    ASSERT_EQ(pool_.available(), pool_.capacity()) << what;
+  }
+  expect_counters(3000, counter(PathMtuStage::kFits), counter(PathMtuStage::kFragmented),
+                  counter(PathMtuStage::kReplied), counter(PathMtuStage::kDropped));
 }
 
 }  // namespace

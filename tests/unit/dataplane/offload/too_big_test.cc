@@ -389,5 +389,59 @@ TEST(TooBigOracleTest, CatchesEveryBrokenByteOfAReplyAndEveryBrokenFragmentSet) 
   }
 }
 
+// Frames with random header bytes and lengths (the Ethernet header kept, so the
+// oracles can find the IP header): whatever too_big_action says is what the
+// builders then do, and what they build is well formed. Run under ASan this is
+// also the out-of-bounds check.
+TEST(TooBigFuzzTest, CorruptedFramesGetAConsistentAndWellFormedAnswer) {
+  std::mt19937 rng(20261129);
+  size_t replied = 0, fragmented = 0, dropped = 0;
+  for (int round = 0; round < 20000; ++round) {
+    IpSpec s = round % 2 ? v6() : v4(static_cast<uint16_t>(rng() % 2 ? kDf : 0));
+    s.vlan = rng() % 4 == 0;
+    s.protocol = std::array<uint8_t, 4>{1, 17, 58, 6}[rng() % 4];
+    const size_t l3 = ip_l3_offset(s);
+    auto f = ip_frame(s, s.protocol == 1 || s.protocol == 58 ? icmp_l4(static_cast<uint8_t>(rng()), rng() % 3000)
+                                                             : pattern_payload(rng() % 3000));
+    for (int flips = static_cast<int>(rng() % 4); flips > 0; --flips) {
+      const size_t at = l3 + rng() % std::min<size_t>(48, f.size() - l3);
+      f[at] = static_cast<uint8_t>(rng());
+    }
+    if (rng() % 4 == 0) f.resize(l3 + rng() % (f.size() - l3 + 1));
+    const uint32_t mtu = rng() % 2 ? 68 + rng() % 9000 : rng() % 100;
+    const std::string what = "round " + std::to_string(round) + " mtu " + std::to_string(mtu);
+
+    const auto answer = reply(f, mtu);
+    const size_t count = ipv4_fragment_count(f.data(), f.size(), mtu);
+    switch (action(f)) {
+      case TooBigAction::kReply:
+        ++replied;
+        ASSERT_FALSE(answer.empty()) << what;
+        ASSERT_EQ(too_big_reply_problem(f, answer, mtu), "") << what;
+        break;
+      case TooBigAction::kFragment: {
+        ++fragmented;
+        ASSERT_TRUE(answer.empty()) << what;
+        if (mtu < 28 || get16(&f[l3 + 2]) == 20) {
+          ASSERT_EQ(count, 0u) << what;
+          break;
+        }
+        ASSERT_EQ(count, expected_count(get16(&f[l3 + 2]) - 20, mtu)) << what;
+        if (count > 200) break;  // tiny MTUs: the sizes above already cover them
+        ASSERT_EQ(fragments_problem(f, fragments(f, mtu), mtu), "") << what;
+        break;
+      }
+      case TooBigAction::kDrop:
+        ++dropped;
+        ASSERT_TRUE(answer.empty()) << what;
+        break;
+    }
+  }
+  // The corruption must leave every outcome common, or this tests little.
+  EXPECT_GT(replied, 1000u);
+  EXPECT_GT(fragmented, 1000u);
+  EXPECT_GT(dropped, 1000u);
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::testing
