@@ -14,6 +14,7 @@ import datetime
 import os
 import platform
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -54,6 +55,8 @@ def parse_args(argv):
                    help="iperf3 -b for the 64-byte UDP test (0: as fast as the sender can)")
     p.add_argument("--keep-logs", action="store_true",
                    help="copy daemon logs to OUT/logs/SYSTEM even when a system succeeds")
+    p.add_argument("--agent-args", default="",
+                   help="extra overcast-agent flags, e.g. \"--workers 2 --busy-poll-us 200\"")
     p.add_argument("--no-png", action="store_true", help="skip the chart (no matplotlib)")
     p.add_argument("--cleanup", metavar="PREFIX",
                    help="only remove namespaces left by a killed run with this prefix")
@@ -113,7 +116,7 @@ def measure_system(name, args, prefix, tmp_base):
     try:
         workdir = reg.make_temp_dir(tmp_base)
         names = Names(prefix, name)
-        extra = (args.bin_dir,) if name == "overcast" else ()
+        extra = (args.bin_dir, shlex.split(args.agent_args)) if name == "overcast" else ()
         print(f"[{name}] building {module.TITLE}", flush=True)
         endpoints = module.build(reg, names, workdir, *extra)
         m = Measurer(reg, endpoints, args.duration, workdir, udp_rate=args.udp_rate)

@@ -24,8 +24,9 @@ SOUTHBOUND_PORT = 6641
 
 
 class Overcast:
-    def __init__(self, reg, bin_dir, workdir, hvs):
+    def __init__(self, reg, bin_dir, workdir, hvs, agent_args=()):
         self.reg, self.bin_dir, self.workdir, self.hvs = reg, bin_dir, workdir, hvs
+        self.agent_args = list(agent_args)
         self.controller = None
         self.agents = []
 
@@ -53,7 +54,7 @@ class Overcast:
             self.agents.append(self.reg.start(f"overcast-agent@hv{i + 1}", in_ns(self.hvs[i], [
                 self.binary("overcast-agent"), "--host", f"hv{i + 1}", "--underlay-ip", HV_IPS[i],
                 "--controller", southbound, "--state-dir", state,
-                "--vxlan-port", str(VXLAN_PORT), "--log-level", "warn"]),
+                "--vxlan-port", str(VXLAN_PORT), "--log-level", "warn", *self.agent_args]),
                 os.path.join(self.workdir, f"agent-hv{i + 1}.log")))
         wait_until(self._agents_alive, 20, "both overcast-agents to register")
 
@@ -74,12 +75,12 @@ class Overcast:
         return {"hv1", "hv2"} <= alive
 
 
-def build(reg, names, workdir, bin_dir):
+def build(reg, names, workdir, bin_dir, agent_args=()):
     hvs = make_hypervisors(reg, names)
     vms = make_vms(reg, names)
     for i in (0, 1):
         add_underlay_ip(hvs[i], hvs[2][i], i)
-    oc = Overcast(reg, bin_dir, workdir, hvs)
+    oc = Overcast(reg, bin_dir, workdir, hvs, agent_args)
     oc.start()
     oc.cli("network", "create", "bench", "--vni", str(VNI))
     oc.cli("subnet", "create", "bench", "--network", "bench", "--cidr", "198.19.0.0/24",
