@@ -1,5 +1,6 @@
 #include "dataplane/offload/tcp_segmenter.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "net/checksum.h"
@@ -25,7 +26,7 @@ bool TcpSegmenter::start(const uint8_t* prefix, size_t prefix_length, const uint
   // virtio header is not to be trusted).
   const size_t ip_headers = layout->ipv6 ? layout->payload_offset - layout->l4_offset
                                          : layout->payload_offset - layout->l3_offset;
-  if (ip_headers + mss > 65535) return false;
+  if (ip_headers + std::min<size_t>(mss, length - layout->payload_offset) > 65535) return false;
   prefix_ = prefix;
   prefix_length_ = prefix_length;
   frame_ = frame;

@@ -32,17 +32,29 @@ TooBigAction too_big_action(const uint8_t* frame, size_t length) {
     if (!v4.header) return TooBigAction::kDrop;
     const uint8_t src_first = l3[12];
     if (src_first == 0 || src_first >= 224) return TooBigAction::kDrop;  // unspecified, multicast, class E
-    if (v4.header->protocol == net::ip_proto::kIcmp && !v4.header->is_fragment() && l3_length > v4.header_length &&
-        is_icmpv4_error(l3[v4.header_length])) {
-      return TooBigAction::kDrop;
+    const uint16_t flags_fragment = v4.header->flags_fragment.host();
+    const bool first_piece = (flags_fragment & 0x1fff) == 0;
+    if (flags_fragment & kDontFragment) {
+      // No ICMP error about an ICMP error, a non-initial fragment, or a packet to a
+      // multicast/broadcast address (RFC 1122 §3.2.2, RFC 1812 §4.3.2.7).
+      const uint8_t dst_first = l3[16];
+      const bool broadcast = std::memcmp(l3 + 16, "\xff\xff\xff\xff", 4) == 0;
+      if (!first_piece || dst_first >= 224 || broadcast) return TooBigAction::kDrop;
+      if (v4.header->protocol == net::ip_proto::kIcmp && l3_length > v4.header_length &&
+          is_icmpv4_error(l3[v4.header_length])) {
+        return TooBigAction::kDrop;
+      }
+      return TooBigAction::kReply;
     }
-    if (v4.header->flags_fragment.host() & kDontFragment) return TooBigAction::kReply;
     return v4.header_length == sizeof(net::Ipv4Header) ? TooBigAction::kFragment : TooBigAction::kDrop;
   }
   const auto* v6 = net::parse_ipv6(l3, l3_length);
   if (!v6) return TooBigAction::kDrop;
   static const uint8_t kUnspecified[16] = {};
   if (v6->src[0] == 0xff || std::memcmp(v6->src, kUnspecified, 16) == 0) return TooBigAction::kDrop;
+  // Packet Too Big may answer multicast (RFC 4443 §2.4 e.2), but never from a multicast
+  // source address: we would have to pick a unicast one, and we have none of our own.
+  if (v6->dst[0] == 0xff) return TooBigAction::kDrop;
   // ICMPv6 errors have types < 128 (RFC 4443 §2.1).
   if (v6->next_header == net::ip_proto::kIcmpv6 && l3_length > sizeof(net::Ipv6Header) &&
       l3[sizeof(net::Ipv6Header)] < 128) {
@@ -124,6 +136,9 @@ size_t ipv4_fragment_count(const uint8_t* frame, size_t length, uint32_t mtu) {
   if (!v4.header || v4.header_length != sizeof(net::Ipv4Header)) return 0;
   const size_t chunk = (mtu - sizeof(net::Ipv4Header)) & ~size_t{7};
   const size_t data = v4.total_length - v4.header_length;
+  // The last fragment's offset must fit the header's 13 bits (in 8-byte units).
+  const size_t base = v4.header->flags_fragment.host() & 0x1fff;
+  if (data == 0 || base + (data - 1) / 8 > 0x1fff) return 0;
   return (data + chunk - 1) / chunk;
 }
 

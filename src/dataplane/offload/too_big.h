@@ -14,9 +14,10 @@ namespace overcast::dataplane {
 
 enum class TooBigAction { kFragment, kReply, kDrop };
 
-// Which of the three applies to `frame`. kDrop: not IP, unparsable, an ICMP error
-// (never answered, RFC 1122 §3.2.2), from a multicast/unspecified source, or IPv4
-// with options (not fragmented here).
+// Which of the three applies to `frame`. kDrop: not IP, unparsable, from a
+// multicast/unspecified source, IPv4 without DF but with options (not fragmented here),
+// or one no ICMP error may answer (RFC 1122 §3.2.2, RFC 1812 §4.3.2.7): an ICMP error,
+// a non-initial fragment, a packet to a multicast or broadcast address.
 TooBigAction too_big_action(const uint8_t* frame, size_t length);
 
 // Writes the ICMP/ICMPv6 reply to `frame` into `out` (capacity `room`), addressed
@@ -28,6 +29,7 @@ size_t build_too_big_reply(const uint8_t* frame, size_t length, uint32_t mtu, ui
 // IPv4 fragmentation: the number of fragments `frame` needs for `mtu`, and the
 // fragment `index` of them written into `out` (Ethernet and IP header copied, offset,
 // MF, length and checksum set). Returns its length, 0 if it does not fit `room`.
+// A count of 0: not fragmentable (options, or offsets past the header's 13 bits).
 size_t ipv4_fragment_count(const uint8_t* frame, size_t length, uint32_t mtu);
 size_t build_ipv4_fragment(const uint8_t* frame, size_t length, uint32_t mtu, size_t index, uint8_t* out,
                            size_t room);

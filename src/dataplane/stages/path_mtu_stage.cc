@@ -1,5 +1,7 @@
 #include "dataplane/stages/path_mtu_stage.h"
 
+#include <algorithm>
+
 #include "dataplane/offload/checksum_completion.h"
 #include "dataplane/offload/frame_layout.h"
 #include "dataplane/offload/too_big.h"
@@ -42,7 +44,11 @@ void PathMtuStage::process(StageContext& ctx, Batch& in, BatchQueue& fits, Batch
       offload.needs_csum = false;
     }
     if (p->length() > max_frame) {
-      too_big(ctx, p, segment->mtu, fits, local);
+      // VLAN tags count against the frame the tunnel carries, so they come off the IP MTU
+      // that fragments are cut to and that the ICMP error announces.
+      auto ip = parse_ip_frame(p->data(), p->length());
+      const size_t l3_offset = ip ? ip->l3_offset : net::kEthernetHeaderSize;
+      too_big(ctx, p, static_cast<uint32_t>(max_frame - std::min(max_frame, l3_offset)), fits, local);
       continue;
     }
     fits.push(p);

@@ -351,9 +351,7 @@ TEST_F(PathMtuStageTest, TooBigIpv4WithDfIsAnsweredToItsPortAndDropped) {
 }
 
 TEST_F(PathMtuStageTest, TooBigIpv6IsAnsweredWithPacketTooBig) {
-  IpSpec tagged = ipv6();
-  tagged.vlan = true;
-  const auto f = udp_frame_of(9000, tagged);
+  const auto f = udp_frame_of(9000, ipv6());
   run_one(f, 1);
   ASSERT_EQ(local_.size(), 1u);
   EXPECT_EQ(too_big_reply_problem(f, local_[0].bytes, kMtu), "");
@@ -522,7 +520,7 @@ TEST_F(PathMtuStageSmallPoolTest, AnEmptyPoolStillEndsEveryFrame) {
   pool_.free(hold2);
 }
 
-// Random frames, MTUs and offload metadata, one at a time: every frame is either
+// Random untagged frames, MTUs and offload metadata, one at a time: every frame is either
 // passed on or dropped and counted, nothing that leaves is larger than the MTU
 // unless it is a GSO frame whose segments will fit, replies are well formed, and
 // every buffer comes back. Run under ASan this is also the out-of-bounds check.
@@ -535,13 +533,11 @@ TEST_F(PathMtuStageLargePoolTest, RandomFramesAndOffloadsAreAlwaysAccountedFor) 
     if (rng() % 2) {
       TcpSpec t;
       t.ipv6 = rng() % 2;
-      t.vlan = rng() % 4 == 0;
       t.option_words = rng() % 11;
       f = tcp_frame(t, pattern_payload(rng() % 20000));
     } else {
       IpSpec ip;
       ip.ipv6 = rng() % 2;
-      ip.vlan = rng() % 4 == 0;
       ip.flags_fragment = rng() % 2 ? kDf : 0;
       f = ip_frame(ip, udp_l4(pattern_payload(rng() % 6000)));
     }
@@ -595,7 +591,35 @@ TEST_F(PathMtuStageLargePoolTest, RandomFramesAndOffloadsAreAlwaysAccountedFor) 
   }
   expect_counters(3000, counter(PathMtuStage::kFits), counter(PathMtuStage::kFragmented),
                   counter(PathMtuStage::kReplied), counter(PathMtuStage::kDropped));
+  // Every outcome must be common, or this tests little.
+  EXPECT_GT(counter(PathMtuStage::kFits), 300u);
+  EXPECT_GT(counter(PathMtuStage::kFragmented), 30u);
+  EXPECT_GT(counter(PathMtuStage::kReplied), 100u);
+  EXPECT_GT(drops(DropReason::kBadOffload), 100u);
+  EXPECT_GT(drops(DropReason::kTooBig), 300u);
 }
+
+// Found by these tests and fixed: ICMP errors, non-initial fragments and multicast never
+// answered; fragment offsets never wrap; VLAN tags come off the IP MTU.
+TEST_F(PathMtuStageTest, TaggedSenderThatObeysTheReplyGetsThrough) {
+  IpSpec tagged;
+  tagged.vlan = true;
+  run_one(udp_frame_of(3000, tagged));
+  ASSERT_EQ(local_.size(), 1u);
+  const uint32_t advertised = get16(&local_[0].bytes[18 + 20 + 6]);
+  fits_.clear();
+  run_one(udp_frame_of(18 + advertised, tagged));  // an IP packet of the advertised MTU
+  EXPECT_EQ(fits_.size(), 1u) << "advertised MTU " << advertised << " still does not fit";
+}
+TEST_F(PathMtuStageTest, TaggedFragmentsFitTheFrameLimit) {
+  table_.segments[kSegmentVni].mtu = 1452;
+  IpSpec tagged = no_df();
+  tagged.vlan = true;
+  run_one(udp_frame_of(4000, tagged));
+  ASSERT_FALSE(fits_.empty());
+  for (const auto& o : fits_) EXPECT_LE(o.bytes.size(), 14 + 1452u);
+}
+
 
 }  // namespace
 }  // namespace overcast::dataplane::testing

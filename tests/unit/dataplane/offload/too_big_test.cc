@@ -128,12 +128,13 @@ TEST(TooBigActionTest, NonIpAndBrokenIpAreDropped) {
   EXPECT_EQ(action(bad_version6), TooBigAction::kDrop);
 }
 
-TEST(TooBigActionTest, IcmpErrorsAreNeverAnsweredNorFragmented) {
+// Never answered (RFC 1122 §3.2.2); without DF fragmented like any datagram, as routers do.
+TEST(TooBigActionTest, IcmpErrorsAreNeverAnsweredButMayBeFragmented) {
   for (uint8_t type : {uint8_t{3}, uint8_t{4}, uint8_t{5}, uint8_t{11}, uint8_t{12}}) {
     for (uint16_t flags : {kDf, uint16_t{0}}) {
       IpSpec s = v4(flags);
       s.protocol = 1;
-      EXPECT_EQ(action(ip_frame(s, icmp_l4(type, 2000))), TooBigAction::kDrop)
+      EXPECT_EQ(action(ip_frame(s, icmp_l4(type, 2000))), flags ? TooBigAction::kDrop : TooBigAction::kFragment)
           << "ICMP type " << int{type} << " flags " << flags;
     }
   }
@@ -426,6 +427,11 @@ TEST(TooBigFuzzTest, CorruptedFramesGetAConsistentAndWellFormedAnswer) {
           ASSERT_EQ(count, 0u) << what;
           break;
         }
+        // A fragment whose last piece would lie past the 13-bit offset field is not cut.
+        if ((get16(&f[l3 + 6]) & 0x1fffu) + (get16(&f[l3 + 2]) - 20u - 1u) / 8u > 0x1fffu) {
+          ASSERT_EQ(count, 0u) << what;
+          break;
+        }
         ASSERT_EQ(count, expected_count(get16(&f[l3 + 2]) - 20, mtu)) << what;
         if (count > 200) break;  // tiny MTUs: the sizes above already cover them
         ASSERT_EQ(fragments_problem(f, fragments(f, mtu), mtu), "") << what;
@@ -442,6 +448,48 @@ TEST(TooBigFuzzTest, CorruptedFramesGetAConsistentAndWellFormedAnswer) {
   EXPECT_GT(fragmented, 1000u);
   EXPECT_GT(dropped, 1000u);
 }
+
+// Found by these tests and fixed: ICMP errors, non-initial fragments and multicast never
+// answered; fragment offsets never wrap; VLAN tags come off the IP MTU.
+TEST(TooBigRegressionTest, FirstFragmentOfAnIcmpErrorIsNotAnswered) {
+  IpSpec s = v4(static_cast<uint16_t>(kDf | kMf));  // offset 0: the ICMP header is here
+  s.protocol = 1;
+  EXPECT_EQ(action(ip_frame(s, icmp_l4(3, 2000))), TooBigAction::kDrop);
+}
+TEST(TooBigRegressionTest, NonInitialFragmentIsNotAnswered) {
+  EXPECT_EQ(action(ip_frame(v4(static_cast<uint16_t>(kDf | 185)), pattern_payload(2000))), TooBigAction::kDrop);
+}
+TEST(TooBigRegressionTest, MulticastOrBroadcastDestinationIsNotAnsweredFromThatAddress) {
+  for (uint32_t dst : {0xe00000fbu, 0xffffffffu}) {
+    IpSpec s = v4();
+    s.dst4 = dst;
+    const auto f = ip_frame(s, udp_l4(pattern_payload(2000)));
+    EXPECT_EQ(action(f), TooBigAction::kDrop) << std::hex << dst;
+    const auto r = reply(f, 1450);
+    if (!r.empty()) {
+      EXPECT_LT(r[14 + 12], 224) << "reply sourced from " << std::hex << dst;
+    }
+  }
+  IpSpec s6 = v6();
+  s6.dst6 = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const auto f6 = ip_frame(s6, udp_l4(pattern_payload(2000)));
+  const auto r6 = reply(f6, 1450);
+  if (!r6.empty()) {
+    EXPECT_NE(r6[14 + 8], 0xff) << "ICMPv6 reply sourced from a multicast address (RFC 4443 2.2)";
+  }
+}
+
+TEST(TooBigRegressionTest, FragmentReachingBeyond65535IsNotFragmentedIntoWrappedOffsets) {
+  // Offset 8000*8 = 64000 plus 3000 bytes of data ends past 65535 (RFC 791's limit).
+  const auto f = ip_frame(v4(8000), pattern_payload(3000));
+  const auto frags = fragments(f, 1450);
+  for (size_t i = 0; i < frags.size(); ++i) {
+    const uint16_t ff = get16(&frags[i][14 + 6]);
+    EXPECT_GE(size_t{ff & 0x1fffu}, 8000u) << "fragment " << i << " offset wrapped: flags/offset " << std::hex << ff;
+    EXPECT_EQ(ff & 0x4000, 0) << "fragment " << i << " got DF from the carry: " << std::hex << ff;
+  }
+}
+
 
 }  // namespace
 }  // namespace overcast::dataplane::testing
