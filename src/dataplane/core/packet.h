@@ -88,6 +88,9 @@ class Packet {
     // Tunnel rx with UDP GRO: the buffer holds datagrams of this size back to back
     // (the last may be shorter). 0: one datagram.
     uint16_t gro_size = 0;
+    // A flood copy (not the original): a frame answered with an ICMP error is answered
+    // once, for the original, however many VTEPs it is replicated to.
+    bool replica = false;
     OffloadInfo offload;
   } meta;
 

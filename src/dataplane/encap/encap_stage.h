@@ -42,7 +42,8 @@ class EncapStage {
         ++n_dropped;
         continue;
       }
-      p->meta.flow_hash = net::flow_hash(p->data(), p->length());
+      // Fragments made by PathMtuStage carry their datagram's hash: one flow, one socket.
+      if (p->meta.flow_hash == 0) p->meta.flow_hash = net::flow_hash(p->data(), p->length());
       p->meta.outer_src_port = net::tunnel_source_port(p->meta.flow_hash);
       if (!Codec::push_header(*p, p->meta.vni)) {
         ctx.drop(p, DropReason::kNoHeadroom);

@@ -25,6 +25,9 @@ bool is_icmpv4_error(uint8_t type) { return type == 3 || type == 4 || type == 5 
 TooBigAction too_big_action(const uint8_t* frame, size_t length) {
   auto ip = parse_ip_frame(frame, length);
   if (!ip) return TooBigAction::kDrop;
+  // Sent to a group of stations: no one of them answers for it (and the reply's
+  // source MAC would be the group's).
+  const bool group_mac = frame[0] & 0x01;
   const uint8_t* l3 = frame + ip->l3_offset;
   const size_t l3_length = length - ip->l3_offset;
   if (!ip->ipv6) {
@@ -39,7 +42,7 @@ TooBigAction too_big_action(const uint8_t* frame, size_t length) {
       // multicast/broadcast address (RFC 1122 §3.2.2, RFC 1812 §4.3.2.7).
       const uint8_t dst_first = l3[16];
       const bool broadcast = std::memcmp(l3 + 16, "\xff\xff\xff\xff", 4) == 0;
-      if (!first_piece || dst_first >= 224 || broadcast) return TooBigAction::kDrop;
+      if (!first_piece || dst_first >= 224 || broadcast || group_mac) return TooBigAction::kDrop;
       if (v4.header->protocol == net::ip_proto::kIcmp && l3_length > v4.header_length &&
           is_icmpv4_error(l3[v4.header_length])) {
         return TooBigAction::kDrop;
@@ -54,7 +57,7 @@ TooBigAction too_big_action(const uint8_t* frame, size_t length) {
   if (v6->src[0] == 0xff || std::memcmp(v6->src, kUnspecified, 16) == 0) return TooBigAction::kDrop;
   // Packet Too Big may answer multicast (RFC 4443 §2.4 e.2), but never from a multicast
   // source address: we would have to pick a unicast one, and we have none of our own.
-  if (v6->dst[0] == 0xff) return TooBigAction::kDrop;
+  if (v6->dst[0] == 0xff || group_mac) return TooBigAction::kDrop;
   // ICMPv6 errors have types < 128 (RFC 4443 §2.1).
   if (v6->next_header == net::ip_proto::kIcmpv6 && l3_length > sizeof(net::Ipv6Header) &&
       l3[sizeof(net::Ipv6Header)] < 128) {

@@ -17,7 +17,7 @@ enum class TooBigAction { kFragment, kReply, kDrop };
 // Which of the three applies to `frame`. kDrop: not IP, unparsable, from a
 // multicast/unspecified source, IPv4 without DF but with options (not fragmented here),
 // or one no ICMP error may answer (RFC 1122 §3.2.2, RFC 1812 §4.3.2.7): an ICMP error,
-// a non-initial fragment, a packet to a multicast or broadcast address.
+// a non-initial fragment, a packet to a multicast or broadcast address (IP or MAC).
 TooBigAction too_big_action(const uint8_t* frame, size_t length);
 
 // Writes the ICMP/ICMPv6 reply to `frame` into `out` (capacity `room`), addressed

@@ -152,6 +152,7 @@ uint32_t TunnelGro::build(const uint8_t* src, const Run& run, uint8_t* dst, Pack
   tcp->checksum = net::be16::from_host(net::checksum_fold(pseudo));
   OffloadInfo& o = out.meta.offload;
   o.needs_csum = true;
+  o.ecn = head.flags & kCwr;  // as tcp_gro_complete: the super-frame's segments carried CWR
   o.gso_type = head.layout.ipv6 ? GsoType::kTcpV6 : GsoType::kTcpV4;
   o.gso_size = static_cast<uint16_t>(head.payload);
   o.hdr_len = head.layout.payload_offset;

@@ -30,9 +30,12 @@ inline constexpr uint8_t VIRTIO_NET_HDR_GSO_TCPV6 = 4;
 inline constexpr uint8_t VIRTIO_NET_HDR_GSO_ECN = 0x80;
 
 inline constexpr size_t kVirtioHeaderSize = sizeof(virtio_net_hdr);
+inline constexpr uint16_t kMinGsoSize = 88;    // Linux's TCP_MIN_MSS
+inline constexpr uint16_t kMinCsumStart = 14;  // after the Ethernet header
 
 // False when the header asks for what we never offered (UDP fragmentation offload,
-// unknown GSO types or flags) or does not fit a frame of `frame_length` bytes.
+// unknown GSO types or flags), does not fit a frame of `frame_length` bytes, puts the
+// checksum inside the Ethernet header, or has a GSO size below kMinGsoSize.
 bool decode_virtio_header(const virtio_net_hdr& header, size_t frame_length, OffloadInfo& out);
 virtio_net_hdr encode_virtio_header(const OffloadInfo& offload);
 

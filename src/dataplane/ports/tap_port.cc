@@ -54,17 +54,17 @@ std::unique_ptr<TapPort> TapPort::open(const std::string& name, OpenMode mode, s
     error = errno_text(("TUNSETIFF " + name).c_str(), err);
     return nullptr;
   }
-  if (offloads) {
-    // The netdev then advertises checksum offload and TSO to the VM's stack: it may
-    // send partial checksums and TCP super-frames, which the data plane finishes.
-    const int header_size = static_cast<int>(kVirtioHeaderSize);
-    const unsigned long features = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-    if (::ioctl(fd, TUNSETVNETHDRSZ, &header_size) < 0 || ::ioctl(fd, TUNSETOFFLOAD, features) < 0) {
-      int err = errno;
-      ::close(fd);
-      error = errno_text(("TUNSETOFFLOAD " + name).c_str(), err);
-      return nullptr;
-    }
+  // With offloads the netdev advertises checksum offload and TSO to the VM's stack: it
+  // may send partial checksums and TCP super-frames, which the data plane finishes.
+  // Without, they are switched off explicitly: a persistent TAP keeps the features an
+  // earlier agent gave it, and would go on sending what this one cannot read.
+  const int header_size = static_cast<int>(kVirtioHeaderSize);
+  const unsigned long features = offloads ? (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) : 0;
+  if ((offloads && ::ioctl(fd, TUNSETVNETHDRSZ, &header_size) < 0) || ::ioctl(fd, TUNSETOFFLOAD, features) < 0) {
+    int err = errno;
+    ::close(fd);
+    error = errno_text(("TUNSETOFFLOAD " + name).c_str(), err);
+    return nullptr;
   }
   return std::make_unique<TapPort>(fd, name, offloads);
 }
@@ -151,6 +151,9 @@ size_t TapPort::rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint
       ++errors;  // too large for our buffers, a runt, or a header that does not fit it
       continue;
     }
+    // A driver never sets DATA_VALID on transmit (virtio §5.1.6.2): one VM's word must
+    // not make another skip checking bytes it wrote.
+    p->meta.offload.data_valid = false;
     out.push(p);
     ++received;
     bytes += frame;

@@ -50,6 +50,7 @@ void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQ
     for (size_t i = 0; i < remote_targets; ++i) {
       if (Packet* out = next_buffer()) {
         out->meta.remote_vtep = segment->flood_vteps[i];
+        out->meta.replica = out != p;
         remote.push(out);
         ++n_remote;
       }

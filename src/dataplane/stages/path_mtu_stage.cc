@@ -6,6 +6,7 @@
 #include "dataplane/offload/frame_layout.h"
 #include "dataplane/offload/too_big.h"
 #include "net/ethernet.h"
+#include "net/flow_hash.h"
 
 namespace overcast::dataplane {
 
@@ -60,6 +61,9 @@ void PathMtuStage::process(StageContext& ctx, Batch& in, BatchQueue& fits, Batch
 void PathMtuStage::too_big(StageContext& ctx, Packet* p, uint32_t mtu, BatchQueue& fits, BatchQueue& local) {
   switch (too_big_action(p->data(), p->length())) {
     case TooBigAction::kFragment: {
+      // Hashed like the whole datagram (ports included), so the fragments leave through
+      // the same tunnel socket as the flow's other packets and are not reordered.
+      p->meta.flow_hash = net::flow_hash(p->data(), p->length());
       const size_t count = ipv4_fragment_count(p->data(), p->length(), mtu);
       size_t made = 0;
       for (size_t i = 0; i < count; ++i) {
@@ -83,7 +87,7 @@ void PathMtuStage::too_big(StageContext& ctx, Packet* p, uint32_t mtu, BatchQueu
       break;
     }
     case TooBigAction::kReply: {
-      if (p->meta.in_port == kNoPort) break;
+      if (p->meta.in_port == kNoPort || p->meta.replica) break;
       Packet* r = ctx.pool->alloc();
       if (!r) {
         ctx.drops->count(DropReason::kNoBuffer);

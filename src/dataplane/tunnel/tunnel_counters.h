@@ -11,6 +11,7 @@ struct TunnelCounters {
   Counter rx_packets, rx_bytes, tx_packets, tx_bytes;
   Counter rx_errors;  // receive failures, truncated datagrams
   Counter tx_errors;  // send failures (datagram dropped)
+  Counter gso_fallbacks;  // UDP GSO sends the kernel refused, sent datagram by datagram
 
   void add_to(nlohmann::json& out) const {
     auto add = [&](const char* key, const Counter& c) {
@@ -22,6 +23,7 @@ struct TunnelCounters {
     add("tx_bytes", tx_bytes);
     add("rx_errors", rx_errors);
     add("tx_errors", tx_errors);
+    add("gso_fallbacks", gso_fallbacks);
   }
 };
 

@@ -124,6 +124,18 @@ void UdpTunnelTx::send_segmented(PacketPool& pool, Packet* p, TunnelCounters& co
     do {
       r = ::sendmsg(sockets_->fd(socket), &message, MSG_DONTWAIT);
     } while (r < 0 && errno == EINTR);
+    if (r < 0 && count > 1 && (errno == EINVAL || errno == EIO || errno == EMSGSIZE)) {
+      // The kernel refuses GSO here (path MTU below the segment size, no checksum
+      // offload on the way out, IPsec): the same datagrams one by one, which it may
+      // fragment. Failing instead would blackhole the flow, retransmission after
+      // retransmission.
+      const size_t ok = send_one_by_one(sockets_->fd(socket), destination, count);
+      sent += ok;
+      errors += count - ok;
+      for (size_t i = 0; i < 2 * ok; ++i) bytes += segmenter_.iov()[i].iov_len;
+      counters.gso_fallbacks.add(1);
+      continue;
+    }
     if (r < 0) {
       errors += count;  // full queue, no route...: the sender's TCP will retransmit
       continue;
@@ -135,6 +147,24 @@ void UdpTunnelTx::send_segmented(PacketPool& pool, Packet* p, TunnelCounters& co
   counters.tx_packets.add(sent);
   counters.tx_bytes.add(bytes);
   counters.tx_errors.add(errors);
+}
+
+size_t UdpTunnelTx::send_one_by_one(int fd, sockaddr_in& destination, size_t count) {
+  std::array<mmsghdr, TcpSegmenter::kMaxSegments> messages{};
+  for (size_t i = 0; i < count; ++i) {
+    messages[i].msg_hdr.msg_name = &destination;
+    messages[i].msg_hdr.msg_namelen = sizeof destination;
+    messages[i].msg_hdr.msg_iov = const_cast<iovec*>(segmenter_.iov() + 2 * i);
+    messages[i].msg_hdr.msg_iovlen = 2;
+  }
+  size_t done = 0;
+  while (done < count) {
+    const int r = ::sendmmsg(fd, messages.data() + done, static_cast<unsigned>(count - done), MSG_DONTWAIT);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    done += static_cast<size_t>(r);
+  }
+  return done;
 }
 
 void UdpTunnelTx::send_datagrams(PacketPool& pool, Batch& batch, TunnelCounters& counters) {

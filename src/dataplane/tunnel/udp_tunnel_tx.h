@@ -76,6 +76,8 @@ class UdpTunnelTx {
   void send_datagrams(PacketPool& pool, Batch& plain, TunnelCounters& counters);
   // Cuts and sends one GSO packet; returns it to `pool`.
   void send_segmented(PacketPool& pool, Packet* p, TunnelCounters& counters);
+  // Sends the segmenter's last `count` segments as separate datagrams; how many went.
+  size_t send_one_by_one(int fd, sockaddr_in& destination, size_t count);
 
   std::shared_ptr<const UdpTunnelSockets> sockets_;
   uint16_t dst_port_;

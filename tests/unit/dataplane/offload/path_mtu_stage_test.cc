@@ -3,6 +3,7 @@
 // and too-big frames are fragmented, answered or dropped, each outcome counted.
 // Replies and fragments are checked with the independent oracles of offload_frames.h.
 #include "dataplane/stages/path_mtu_stage.h"
+#include "net/flow_hash.h"
 
 #include <gtest/gtest.h>
 
@@ -381,7 +382,8 @@ TEST_F(PathMtuStageTest, TooBigIpv4WithoutDfIsFragmentedIntoFits) {
     EXPECT_LE(o.bytes.size(), 14 + kMtu);
     EXPECT_EQ(o.meta.vni, kSegmentVni);
     EXPECT_EQ(o.meta.remote_vtep, 0xc0a80002u);
-    EXPECT_EQ(o.meta.flow_hash, 0xabcdu) << "fragments of one packet stay on one path";
+    // Hashed as the whole datagram (ports included): the flow's socket, not 0xabcd.
+    EXPECT_EQ(o.meta.flow_hash, net::flow_hash(f.data(), f.size())) << "fragments of one packet stay on one path";
     EXPECT_FALSE(o.meta.offload.is_gso());
     EXPECT_FALSE(o.meta.offload.needs_csum);
     frags.push_back(o.bytes);
@@ -620,6 +622,24 @@ TEST_F(PathMtuStageTest, TaggedFragmentsFitTheFrameLimit) {
   for (const auto& o : fits_) EXPECT_LE(o.bytes.size(), 14 + 1452u);
 }
 
+
+// One ICMP error per frame, not one per VTEP it is flooded to; none for a frame sent to
+// a group MAC (the reply's source would be the group's).
+TEST_F(PathMtuStageTest, FloodCopiesAndGroupAddressedFramesGetNoReply) {
+  const auto f = udp_frame_of(3000);
+  Packet* copy = make(f);
+  copy->meta.replica = true;
+  run({copy});
+  EXPECT_TRUE(local_.empty());
+  EXPECT_EQ(drops(DropReason::kTooBig), 1u);
+  auto to_group = f;
+  to_group[0] = 0x01;  // 01:xx: a multicast MAC
+  run_one(to_group);
+  EXPECT_TRUE(local_.empty());
+  EXPECT_EQ(drops(DropReason::kTooBig), 2u);
+  run_one(f);  // the original, to a unicast MAC: answered
+  EXPECT_EQ(local_.size(), 1u);
+}
 
 }  // namespace
 }  // namespace overcast::dataplane::testing

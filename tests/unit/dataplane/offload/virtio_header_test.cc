@@ -141,7 +141,7 @@ TEST(VirtioHeaderTest, EncodeDecodeRoundTrip) {
       {true, false, false, GsoType::kNone, 0, 0, 34, 6},
       {false, true, false, GsoType::kNone, 0, 0, 0, 0},
       {true, false, false, GsoType::kTcpV4, 1448, 66, 34, 16},
-      {true, false, true, GsoType::kTcpV4, 1, 54, 34, 16},
+      {true, false, true, GsoType::kTcpV4, kMinGsoSize, 54, 34, 16},
       {true, false, false, GsoType::kTcpV6, 1428, 86, 54, 16},
       {true, false, true, GsoType::kTcpV6, 65535, 74, 58, 16},
   };
@@ -173,4 +173,25 @@ TEST(VirtioHeaderTest, EncodeDecodeRoundTrip) {
 }
 
 }  // namespace
+// A VM's header may not make one frame into tens of thousands of segments, nor have its
+// checksum written into the Ethernet header the switch already acted on.
+TEST(VirtioHeaderTest, RefusesTinyGsoSizesAndChecksumsInTheEthernetHeader) {
+  OffloadInfo in;
+  in.needs_csum = true;
+  in.gso_type = GsoType::kTcpV4;
+  in.gso_size = kMinGsoSize - 1;
+  in.hdr_len = 54;
+  in.csum_start = 34;
+  in.csum_offset = 16;
+  OffloadInfo out;
+  EXPECT_FALSE(decode_virtio_header(encode_virtio_header(in), 65535, out));
+  in.gso_size = kMinGsoSize;
+  EXPECT_TRUE(decode_virtio_header(encode_virtio_header(in), 65535, out));
+  in.csum_start = kMinCsumStart - 1;
+  in.csum_offset = 0;
+  EXPECT_FALSE(decode_virtio_header(encode_virtio_header(in), 65535, out));
+  in.csum_start = kMinCsumStart;
+  EXPECT_TRUE(decode_virtio_header(encode_virtio_header(in), 65535, out));
+}
+
 }  // namespace overcast::dataplane
