@@ -12,20 +12,32 @@ LogicalModel::LogicalModel(Store& store, TopologyListener* listener, ModelConfig
 }
 
 Status LogicalModel::run_write(const std::function<Status(Transaction&)>& body) {
-  std::unique_lock lock(mutex_);
-  Transaction tx(state_);
-  if (Status error = body(tx)) {
-    tx.rollback();
-    return error;
+  // With a shared store, a commit is refused when another controller wrote first; the
+  // body then runs again on the model brought up to date, so validation and allocation
+  // always see every other controller's writes.
+  for (int attempt = 1;; ++attempt) {
+    std::unique_lock lock(mutex_);
+    Transaction tx(state_);
+    if (Status error = body(tx)) {
+      tx.rollback();
+      return error;
+    }
+    Status error = tx.commit(store_);
+    if (!error) {
+      dispatcher_.enqueue(tx.change_set());
+      lock.unlock();
+      dispatcher_.deliver();
+      return std::nullopt;
+    }
+    if (error->type != Transaction::kStaleType || attempt >= config_.stale_commit_attempts) {
+      spdlog::error("{}", error->message);
+      return error;
+    }
+    lock.unlock();
+    if (!store_.catch_up(config_.catch_up_timeout)) {
+      return ModelError{503, "StoreError", "the model could not catch up with the other controllers' writes"};
+    }
   }
-  if (Status error = tx.commit(store_)) {
-    spdlog::error("{}", error->message);
-    return error;
-  }
-  dispatcher_.enqueue(tx.change_set());
-  lock.unlock();
-  dispatcher_.deliver();
-  return std::nullopt;
 }
 
 namespace {
