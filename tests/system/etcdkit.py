@@ -26,9 +26,13 @@ ETCDCTL = "/usr/bin/etcdctl"
 
 
 def missing_prerequisites():
-    reason = labkit.missing_prerequisites()
-    if reason:
-        return reason
+    if os.geteuid() != 0:
+        return "system tests need root (network namespaces)"
+    for name in ("overcast-controller", "overcast-agent"):
+        if not os.access(os.path.join(labkit.BIN_DIR, name), os.X_OK):
+            return f"{name} is not built in {labkit.BIN_DIR}"
+    if shutil.which("ip") is None:
+        return "ip is not installed"
     for tool in (ETCD, ETCDCTL):
         if not os.access(tool, os.X_OK):
             return f"{tool} is not installed (scripts/install-deps.sh)"

@@ -91,6 +91,9 @@ class EtcdClusterTest(unittest.TestCase):
         self.assertIn(local["id"], before["local_ports"][0])
         self.assertIn(remote["id"], before["remote_ports"][0])
         first = agent.get("/status")
+        # c2 does not serve the agent, but knows through etcd that c1 does.
+        etcdkit.wait_for(lambda: {a["host"]: a for a in c2.list("agent")}[agent.host]["alive"], 10,
+                         "c2 calls an agent connected to c1 dead")
 
         c1.kill()
         etcdkit.wait_for(lambda: agent.get("/status")["connected"] and
@@ -148,8 +151,8 @@ class EtcdClusterTest(unittest.TestCase):
                     status, answer = controller.request("POST", "/ports", {"port": {
                         "network_id": net["id"], "name": name, "binding:host_id": "hv-x",
                         "project_id": self.project}})
-                except OSError:
-                    status, answer = "no answer", None
+                except OSError as e:
+                    status, answer = f"no answer ({type(e).__name__})", None
                 with lock:
                     if status == 201:
                         acknowledged[name] = answer["port"]["id"]

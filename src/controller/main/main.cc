@@ -11,6 +11,7 @@
 #include "controller/main/controller_flags.h"
 #include "controller/model/logical_model.h"
 #include "controller/store/etcd_keys.h"
+#include "controller/store/etcd_liveness_board.h"
 #include "controller/store/etcd_store.h"
 #include "controller/store/sqlite_store.h"
 #include "controller/southbound/southbound_service.h"
@@ -61,12 +62,15 @@ int main(int argc, char** argv) {
 
   std::string error;
   std::unique_ptr<oc::Store> store;
+  std::unique_ptr<oc::EtcdLivenessBoard> liveness_board;  // a cluster's only
   std::string store_name;
   if (!flags.store_url.empty()) {
     oc::EtcdStoreConfig etcd_config;
     etcd_config.endpoints = *oc::etcd::parse_store_url(flags.store_url, error);
     etcd_config.prefix = flags.store_prefix;
     store = oc::EtcdStore::open(etcd_config, error);
+    liveness_board = std::make_unique<oc::EtcdLivenessBoard>(
+        oc::EtcdLivenessConfig{etcd_config.endpoints, etcd_config.prefix});
     store_name = flags.store_url + " (prefix " + flags.store_prefix + ")";
   } else {
     if (!prepare_db_directory(flags.db_path)) return 1;
@@ -81,6 +85,7 @@ int main(int argc, char** argv) {
   ListenerRelay relay;
   oc::ModelConfig model_config;
   model_config.underlay_mtu = flags.underlay_mtu;
+  model_config.liveness_board = liveness_board.get();
   oc::LogicalModel model(*store, &relay, model_config);
   auto southbound = oc::make_southbound_service(model, oc::SouthboundConfig{});
   relay.set_target(southbound.get());
@@ -97,6 +102,14 @@ int main(int argc, char** argv) {
     oc::Store& store;
     ~StopFollowing() { store.stop_following(); }
   } stop_following{*store};
+  // The board reads the model: it stops before the model goes.
+  if (liveness_board) liveness_board->start([&model] { return model.local_liveness(); });
+  struct StopBoard {
+    oc::EtcdLivenessBoard* board;
+    ~StopBoard() {
+      if (board) board->stop();
+    }
+  } stop_board{liveness_board.get()};
   const std::string southbound_address = flags.southbound.host.find(':') != std::string::npos
                                              ? "[" + flags.southbound.host + "]:" + std::to_string(flags.southbound.port)
                                              : flags.southbound.host + ":" + std::to_string(flags.southbound.port);

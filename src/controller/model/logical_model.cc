@@ -154,6 +154,7 @@ PortView LogicalModel::port_view(const Port& port) const {
   PortView view{port, "DOWN", "unbound"};
   auto up = port_up_.find(port.id);
   if (up != port_up_.end() && up->second) view.status = "ACTIVE";
+  if (config_.liveness_board != nullptr && config_.liveness_board->port_up_elsewhere(port.id)) view.status = "ACTIVE";
   if (port.binding_host_id.empty()) return view;
   const Agent* host = state_.find_agent_by_host(port.binding_host_id);
   if (!host) {
@@ -171,8 +172,26 @@ PortView LogicalModel::port_view(const Port& port) const {
 
 bool LogicalModel::agent_alive(const std::string& host) const {
   auto it = liveness_.find(host);
-  if (it == liveness_.end() || !it->second.connected) return false;
-  return config_.now() - it->second.last_heard <= config_.agent_timeout;
+  if (it != liveness_.end() && it->second.connected &&
+      config_.now() - it->second.last_heard <= config_.agent_timeout) {
+    return true;
+  }
+  // Connected to another controller of the cluster?
+  return config_.liveness_board != nullptr && config_.liveness_board->served_elsewhere(host);
+}
+
+LocalLiveness LogicalModel::local_liveness() const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  LocalLiveness local;
+  for (const auto& [host, liveness] : liveness_) {
+    if (liveness.connected && config_.now() - liveness.last_heard <= config_.agent_timeout) local.hosts.insert(host);
+  }
+  for (const auto& [port_id, up] : port_up_) {
+    const Port* port = state_.find_port(port_id);
+    if (up && port && local.hosts.contains(port->binding_host_id)) local.ports_up.insert(port_id);
+  }
+  return local;
 }
 
 bool LogicalModel::host_alive(const Agent& host) const {

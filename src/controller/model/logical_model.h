@@ -17,6 +17,7 @@
 
 #include "controller/model/agent_registry.h"
 #include "controller/model/change_dispatcher.h"
+#include "controller/model/liveness_board.h"
 #include "controller/model/model_error.h"
 #include "controller/model/model_state.h"
 #include "controller/model/requests.h"
@@ -36,6 +37,8 @@ struct ModelConfig {
   // first, and how long to wait each time for the model to catch up.
   int stale_commit_attempts = 20;
   std::chrono::milliseconds catch_up_timeout{5000};
+  // A cluster's other controllers' agents (null: this controller is alone).
+  const LivenessBoard* liveness_board = nullptr;
   // Injectable for tests of liveness; steady_clock::now by default.
   std::function<std::chrono::steady_clock::time_point()> now;
 };
@@ -108,6 +111,8 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   // and logged (remote_records_dropped), never applied half-way.
   void apply_remote(const RemoteChange& change) override;
   uint64_t remote_records_dropped() const;
+  // What this controller's agents tell it, for the cluster's LivenessBoard.
+  LocalLiveness local_liveness() const;
 
   // AgentRegistry
   bool register_agent(const AgentRegistration& registration, std::string& error) override;

@@ -95,6 +95,7 @@ void LogicalModel::apply_remote_deletes(Transaction& tx, const std::vector<Recor
 
 void LogicalModel::apply_remote(const RemoteChange& change) {
   std::unique_lock lock(mutex_);
+  if (!store_.take_remote(change)) return;  // our own commit, whose reply beat the watch
   Transaction tx(state_);
   std::vector<RecordKey> deletes = change.deletes;
   if (change.full) {

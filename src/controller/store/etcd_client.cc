@@ -26,8 +26,9 @@ EtcdClient::EtcdClient(ClientConfig config) : config_(std::move(config)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);  // a full load of a big cloud exceeds 4 MB
   // A member that comes back should be tried again soon, not after gRPC's 2-minute cap.
+  // (Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC also takes it as the connect timeout,
+  // and 100 ms cuts every handshake short on a busy machine.)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   for (const auto& endpoint : config_.endpoints) {
     channels_.push_back(grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args));
@@ -77,6 +78,26 @@ grpc::Status EtcdClient::txn(const etcdserverpb::TxnRequest& request, etcdserver
   return call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context) {
     auto stub = etcdserverpb::KV::NewStub(channel);
     return stub->Txn(&context, request, &response);
+  });
+}
+
+grpc::Status EtcdClient::put(const etcdserverpb::PutRequest& request, etcdserverpb::PutResponse& response) {
+  return call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context) {
+    return etcdserverpb::KV::NewStub(channel)->Put(&context, request, &response);
+  });
+}
+
+grpc::Status EtcdClient::lease_grant(const etcdserverpb::LeaseGrantRequest& request,
+                                     etcdserverpb::LeaseGrantResponse& response) {
+  return call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context) {
+    return etcdserverpb::Lease::NewStub(channel)->LeaseGrant(&context, request, &response);
+  });
+}
+
+grpc::Status EtcdClient::lease_revoke(const etcdserverpb::LeaseRevokeRequest& request,
+                                      etcdserverpb::LeaseRevokeResponse& response) {
+  return call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context) {
+    return etcdserverpb::Lease::NewStub(channel)->LeaseRevoke(&context, request, &response);
   });
 }
 

@@ -31,6 +31,10 @@ class EtcdClient {
   // may have been applied: callers make their transactions safe to repeat.
   grpc::Status range(const etcdserverpb::RangeRequest& request, etcdserverpb::RangeResponse& response);
   grpc::Status txn(const etcdserverpb::TxnRequest& request, etcdserverpb::TxnResponse& response);
+  grpc::Status put(const etcdserverpb::PutRequest& request, etcdserverpb::PutResponse& response);
+  grpc::Status lease_grant(const etcdserverpb::LeaseGrantRequest& request, etcdserverpb::LeaseGrantResponse& response);
+  grpc::Status lease_revoke(const etcdserverpb::LeaseRevokeRequest& request,
+                            etcdserverpb::LeaseRevokeResponse& response);
 
   // The member to open a stream on now, and a way to say it failed (the next stream
   // goes to the next member).

@@ -185,12 +185,19 @@ void EtcdStore::deliver(RemoteChange change) {
     std::lock_guard lock(mutex_);
     if (!change.full && change.revision <= applied_) return;  // our own commit, or seen
   }
+  // The follower decides for good with take_remote(), under its own lock.
   follower_->apply_remote(change);
-  if (change.full) {
+  advance_applied(change.revision);
+}
+
+bool EtcdStore::take_remote(const RemoteChange& change) {
+  {
     std::lock_guard lock(mutex_);
+    if (!change.full && change.revision <= applied_) return false;
     applied_ = std::max(applied_, change.revision);
   }
-  advance_applied(change.revision);
+  applied_changed_.notify_all();
+  return true;
 }
 
 void EtcdStore::resync() {

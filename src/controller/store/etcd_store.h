@@ -55,6 +55,7 @@ class EtcdStore : public Store {
   bool catch_up(std::chrono::milliseconds timeout) override;
   bool start_following(StoreFollower& follower, std::string& error) override;
   void stop_following() override;
+  bool take_remote(const RemoteChange& change) override;
 
   // The etcd revision the model holds everything up to.
   int64_t applied_revision() const;

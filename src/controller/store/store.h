@@ -50,7 +50,9 @@ struct RemoteChange {
 class StoreFollower {
  public:
   virtual ~StoreFollower() = default;
-  // Called from the store's own thread, one change at a time, in commit order.
+  // Called from the store's own thread, one change at a time, in commit order. The
+  // follower must call Store::take_remote() under the same lock as its commits and drop
+  // the change when that says no (it is the follower's own commit, seen already).
   virtual void apply_remote(const RemoteChange& change) = 0;
 };
 
@@ -83,6 +85,11 @@ class Store {
   // Starts telling `follower` the changes other writers make after the last load_all().
   // A single-writer store has nothing to tell.
   virtual bool start_following(StoreFollower& /*follower*/, std::string& /*error*/) { return true; }
+  // For a StoreFollower, under the lock its commits take: true when `change` is new to
+  // it (and from now on counts as applied), false when it is its own commit or was
+  // applied already. Checking here, under that lock, closes the race between a commit's
+  // reply and the watch event of the same commit.
+  virtual bool take_remote(const RemoteChange& /*change*/) { return true; }
   virtual void stop_following() {}
 };
 

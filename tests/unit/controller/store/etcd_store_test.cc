@@ -14,8 +14,15 @@ namespace {
 
 class RecordingFollower : public StoreFollower {
  public:
+  explicit RecordingFollower(Store& store) : store_(store) {}
+  // Like the model: commits and remote changes under one lock.
+  CommitOutcome commit(const WriteBatch& batch, std::string& error) {
+    std::lock_guard lock(mutex_);
+    return store_.commit_checked(batch, error);
+  }
   void apply_remote(const RemoteChange& change) override {
     std::lock_guard lock(mutex_);
+    if (!store_.take_remote(change)) return;
     changes_.push_back(change);
     changed_.notify_all();
   }
@@ -26,6 +33,7 @@ class RecordingFollower : public StoreFollower {
   }
 
  private:
+  Store& store_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<RemoteChange> changes_;
@@ -103,7 +111,7 @@ TEST_F(EtcdStoreTest, CommitOnAStaleModelIsRefusedUntilCaughtUp) {
   // b has not seen n1: whatever it validated and allocated may collide with it.
   EXPECT_EQ(b->commit_checked(put("network", "n2", "{}"), error), CommitOutcome::kStale);
 
-  RecordingFollower follower;
+  RecordingFollower follower(*b);
   ASSERT_TRUE(b->start_following(follower, error));
   ASSERT_TRUE(b->catch_up(std::chrono::seconds(10)));
   auto changes = follower.wait_for(1);
@@ -122,7 +130,7 @@ TEST_F(EtcdStoreTest, FollowerGetsOtherWritersTransactionsInOrderButNotItsOwn) {
   auto a = open_store();
   auto b = open_store();
   ASSERT_TRUE(a && b);
-  RecordingFollower follower;
+  RecordingFollower follower(*a);
   std::string error;
   ASSERT_TRUE(a->start_following(follower, error));
   WriteBatch two;
@@ -139,13 +147,13 @@ TEST_F(EtcdStoreTest, FollowerGetsOtherWritersTransactionsInOrderButNotItsOwn) {
   EXPECT_EQ(changes[1].deletes[0].id, "s1");
 
   ASSERT_TRUE(a->catch_up(std::chrono::seconds(10)));
-  while (a->commit_checked(put("port", "own", "3"), error) == CommitOutcome::kStale) {
+  while (follower.commit(put("port", "own", "3"), error) == CommitOutcome::kStale) {
     ASSERT_TRUE(a->catch_up(std::chrono::seconds(10)));
   }
   ASSERT_EQ(b->commit_checked(put("port", "theirs", "4"), error), CommitOutcome::kStale)
       << "b has not seen a's write";
   // A later remote write proves the watch went past a's own commit without reporting it.
-  RecordingFollower b_follower;
+  RecordingFollower b_follower(*b);
   ASSERT_TRUE(b->start_following(b_follower, error));
   ASSERT_TRUE(b->catch_up(std::chrono::seconds(10)));
   ASSERT_EQ(b->commit_checked(put("port", "theirs", "4"), error), CommitOutcome::kCommitted) << error;
