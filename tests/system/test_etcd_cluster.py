@@ -96,13 +96,16 @@ class EtcdClusterTest(unittest.TestCase):
                          "c2 calls an agent connected to c1 dead")
 
         c1.kill()
+        killed_at = time.monotonic()
         etcdkit.wait_for(lambda: agent.get("/status")["connected"] and
                          agent.get("/status")["controller"] == c2.southbound,
                          20, f"the agent did not move to c2: {agent.get('/status')}")
+        moved_after = time.monotonic() - killed_at
         after = agent.get("/status")
         self.assertNotEqual(after["epoch"], first["epoch"], "c2 is another controller")
         self.assertEqual(keys(), before, "the agent's view changed across the failover")
-        print(f"agent moved from c1 to c2 (epoch {first['epoch']} -> {after['epoch']}, "
+        print(f"agent moved from c1 to c2 within {moved_after:.2f} s "
+              f"(epoch {first['epoch']} -> {after['epoch']}, "
               f"snapshots {first['snapshots']} -> {after['snapshots']})", flush=True)
 
         # c2 learned c1's writes through etcd, and its own writes reach the agent.
@@ -157,7 +160,10 @@ class EtcdClusterTest(unittest.TestCase):
                     if status == 201:
                         acknowledged[name] = answer["port"]["id"]
                     else:
-                        failures[str(status)] += 1
+                        kind = ""
+                        if isinstance(answer, str) and '"type"' in answer:
+                            kind = " " + answer.split('"type"', 1)[1].split('"')[1]
+                        failures[f"{status}{kind}"] += 1
 
         threads = [threading.Thread(target=writer, args=(c, f"{c.name}w{k}"))
                    for c in (c1, c2) for k in range(2)]

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <random>
+#include <thread>
+
 #include "controller/model/resource_codec.h"
 
 namespace overcast::controller {
@@ -36,6 +39,12 @@ Status LogicalModel::run_write(const std::function<Status(Transaction&)>& body) 
     lock.unlock();
     if (!store_.catch_up(config_.catch_up_timeout)) {
       return ModelError{503, "StoreError", "the model could not catch up with the other controllers' writes"};
+    }
+    // Two controllers that keep refusing each other's commits take turns by chance:
+    // after a few lost rounds, a random pause that grows with the rounds lost.
+    if (attempt >= 3) {
+      thread_local std::minstd_rand jitter{std::random_device{}()};
+      std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (attempt * 2000)));
     }
   }
 }

@@ -36,6 +36,12 @@ std::set<std::pair<std::string, std::string>> keys_of(const ModelState& state) {
 }  // namespace
 
 void LogicalModel::apply_remote_puts(Transaction& tx, const std::vector<StoredRecord>& puts) {
+  for (const auto& record : puts) {
+    if (record.kind != "network" && record.kind != "subnet" && record.kind != "agent" && record.kind != "port") {
+      ++remote_records_dropped_;
+      spdlog::error("remote {} '{}' is of an unknown kind, skipped", record.kind, record.id);
+    }
+  }
   // Dependency order: networks, subnets, hosts, then the ports that refer to them.
   for (const char* kind : {"network", "subnet", "agent", "port"}) {
     for (const auto& record : puts) {

@@ -149,5 +149,31 @@ TEST_F(EtcdModelTest, ConcurrentPortCreatesGetDistinctAddressesAndRemoteDeletesP
   EXPECT_TRUE(heard_removal);
 }
 
+TEST_F(EtcdModelTest, UnreadableRemoteRecordsAreSkippedAndCountedNotApplied) {
+  // Another writer (not a controller) puts garbage in the model's key space.
+  EtcdStoreConfig config;
+  config.endpoints = {member_->endpoint()};
+  std::string error;
+  auto rogue = EtcdStore::open(config, error);
+  ASSERT_TRUE(rogue) << error;
+  std::vector<StoredRecord> ignored;
+  ASSERT_TRUE(rogue->load_all(ignored, error));
+  WriteBatch garbage;
+  garbage.puts = {{"port", "p1", "not json"},
+                  {"network", "n1", "{\"id\": \"other\"}"},
+                  {"widget", "w1", "{}"}};
+  ASSERT_EQ(rogue->commit_checked(garbage, error), CommitOutcome::kCommitted) << error;
+
+  ASSERT_TRUE(eventually([&] { return a_->model->remote_records_dropped() == 3; }))
+      << a_->model->remote_records_dropped();
+  EXPECT_TRUE(a_->model->list_ports().empty());
+  EXPECT_TRUE(a_->model->list_networks().empty());
+  // The model still works, and the other controller learns its next write.
+  NetworkCreate request;
+  request.project_id = "p";
+  ASSERT_TRUE(a_->model->create_networks({request}));
+  EXPECT_TRUE(eventually([&] { return b_->model->list_networks().size() == 1; }));
+}
+
 }  // namespace
 }  // namespace overcast::controller::testing
