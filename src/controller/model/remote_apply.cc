@@ -89,9 +89,11 @@ void LogicalModel::apply_remote_puts(Transaction& tx, const std::vector<StoredRe
 }
 
 void LogicalModel::apply_remote_deletes(Transaction& tx, const std::vector<RecordKey>& deletes) {
-  for (const char* kind : {"subnet", "network", "agent"}) {
+  // Ports first: they refer to subnets and networks that may go in the same change.
+  for (const char* kind : {"port", "subnet", "network", "agent"}) {
     for (const auto& key : deletes) {
       if (key.kind != kind) continue;
+      if (key.kind == "port") tx.erase_port(key.id);
       if (key.kind == "subnet") tx.erase_subnet(key.id);
       if (key.kind == "network") tx.erase_network(key.id);
       if (key.kind == "agent") tx.erase_agent(key.id);
@@ -109,12 +111,10 @@ void LogicalModel::apply_remote(const RemoteChange& change) {
     for (const auto& record : change.puts) absent.erase({record.kind, record.id});
     for (const auto& [kind, id] : absent) deletes.push_back({kind, id});
   }
-  // Ports go first: they refer to subnets and networks that may go in the same change.
-  for (const auto& key : deletes) {
-    if (key.kind == "port") tx.erase_port(key.id);
-  }
-  apply_remote_puts(tx, change.puts);
+  // Deletes before puts: what a committed transaction leaves in place never refers to
+  // what it removed, but a put may reuse what a delete frees (a VNI, after a resync).
   apply_remote_deletes(tx, deletes);
+  apply_remote_puts(tx, change.puts);
   tx.accept();
   ChangeSet changes = tx.change_set();
   spdlog::debug("applied remote revision {}: {} puts, {} deletes", change.revision, change.puts.size(),

@@ -3,6 +3,9 @@
 // view compiler pushes them to its agents).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <set>
 #include <thread>
 
@@ -147,6 +150,42 @@ TEST_F(EtcdModelTest, ConcurrentPortCreatesGetDistinctAddressesAndRemoteDeletesP
     }
   }
   EXPECT_TRUE(heard_removal);
+}
+
+// A controller whose watch fell behind etcd's compaction cannot replay the changes it
+// missed: it reloads the whole model and applies the difference, deletes included.
+TEST_F(EtcdModelTest, WatchBehindCompactionResyncsTheWholeModel) {
+  if (::access("/usr/bin/etcdctl", X_OK) != 0) GTEST_SKIP() << "etcdctl is not installed";
+  NetworkCreate request;
+  request.project_id = "p";
+  auto first = a_->model->create_networks({request});
+  ASSERT_TRUE(first);
+  const std::string gone = first.value().front().network.id;
+  ASSERT_TRUE(eventually([&] { return b_->model->list_networks().size() == 1; }));
+
+  a_->store->stop_following();  // a misses what follows
+  ASSERT_FALSE(b_->model->delete_network(gone));
+  auto second = b_->model->create_networks({request});
+  ASSERT_TRUE(second);
+  const std::string kept = second.value().front().network.id;
+  const std::string compact = "/usr/bin/etcdctl --endpoints " + member_->endpoint() + " compact " +
+                              std::to_string(b_->store->applied_revision()) + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(compact.c_str()), 0);
+
+  std::string error;
+  ASSERT_TRUE(a_->store->start_following(*a_->model, error));
+  ASSERT_TRUE(eventually([&] {
+    auto networks = a_->model->list_networks();
+    return networks.size() == 1 && networks.front().network.id == kept;
+  }));
+  bool heard_removal = false;
+  {
+    std::lock_guard lock(a_->listener.mutex);
+    for (const auto& changes : a_->listener.received) {
+      for (const auto& id : changes.removed_networks) heard_removal |= id == gone;
+    }
+  }
+  EXPECT_TRUE(heard_removal) << "the compiler must hear that the network went";
 }
 
 TEST_F(EtcdModelTest, UnreadableRemoteRecordsAreSkippedAndCountedNotApplied) {
