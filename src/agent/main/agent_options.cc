@@ -36,13 +36,27 @@ std::optional<std::string> check_host_port(const std::string& text) {
   return std::nullopt;
 }
 
+std::vector<std::string> split_endpoints(const std::string& list) {
+  std::vector<std::string> endpoints;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = list.find(',', start);
+    endpoints.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return endpoints;
+    start = comma + 1;
+  }
+}
+
 std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit_code) {
   AgentOptions o;
   o.host = machine_hostname();
   CLI::App app{"overcast-agent: the Overcast hypervisor agent (VM ports, data plane, southbound sync)"};
   app.add_option("--host", o.host, "this hypervisor's name")->capture_default_str();
   app.add_option("--underlay-ip", o.underlay_ip, "local VTEP IPv4 address on the IP fabric")->required();
-  app.add_option("--controller", o.controller, "controller southbound endpoint, HOST:PORT")->required();
+  app.add_option("--controller", o.controller,
+                 "controller southbound endpoint HOST:PORT, or several HOST:PORT,HOST:PORT of one cluster "
+                 "(tried in turn when the one in use goes away)")
+      ->required();
   app.add_option("--state-dir", o.state_dir, "state directory (created if missing)")->capture_default_str();
   app.add_option("--control-socket", o.control_socket, "control socket path (default <state-dir>/agent.sock)");
   app.add_option("--vxlan-port", o.vxlan_port, "UDP port of VXLAN tunnels")
@@ -81,7 +95,9 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
   o.offloads = offloads == "on";
   if (o.host.empty()) return bad("--host: empty (and the machine has no hostname)");
   if (!Ipv4Address::parse(o.underlay_ip)) return bad("--underlay-ip: '" + o.underlay_ip + "' is not an IPv4 address");
-  if (auto why = check_host_port(o.controller)) return bad("--controller: " + *why);
+  for (const auto& endpoint : split_endpoints(o.controller)) {
+    if (auto why = check_host_port(endpoint)) return bad("--controller: " + *why);
+  }
   if (o.state_dir.empty()) return bad("--state-dir: empty");
   if (o.control_socket.empty()) o.control_socket = o.state_dir + "/agent.sock";
   // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.

@@ -2,7 +2,8 @@
 //
 //   --host NAME             this hypervisor's name (default: the machine's hostname)
 //   --underlay-ip IPV4      local VTEP address on the IP fabric (required)
-//   --controller HOST:PORT  the controller's southbound endpoint (required)
+//   --controller HOST:PORT[,HOST:PORT...]  the controllers' southbound endpoints (required);
+//                           several: controllers of one cluster, tried in turn
 //   --state-dir DIR         default /var/lib/overcast/agent (created if missing)
 //   --control-socket PATH   default <state-dir>/agent.sock
 //   --vxlan-port N          default 4789
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace overcast::agent {
 
@@ -37,6 +39,9 @@ inline constexpr int kExitBadFlags = 2;
 // Parses argv. On --help prints usage and sets `exit_code` 0; on bad flags prints
 // a clear message to stderr and sets `exit_code` kExitBadFlags. Either way nullopt.
 std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit_code);
+
+// "a,b,c" → {"a", "b", "c"}; an empty piece stays (and fails check_host_port).
+std::vector<std::string> split_endpoints(const std::string& list);
 
 // "host:port" or "[v6]:port" with port 1..65535; nullopt if valid, else the reason.
 std::optional<std::string> check_host_port(const std::string& text);

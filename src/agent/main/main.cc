@@ -25,8 +25,8 @@ constexpr std::chrono::seconds kPortRetryInterval{5};
 
 nlohmann::json status_json(const AgentOptions& o, const SouthboundClient& client) {
   SouthboundStatus s = client.status();
-  return {{"host", o.host},           {"underlay_ip", o.underlay_ip}, {"controller", o.controller},
-          {"connected", s.connected}, {"epoch", s.epoch},             {"version", s.version},
+  return {{"host", o.host},           {"underlay_ip", o.underlay_ip}, {"controller", s.controller},
+          {"controllers", o.controller}, {"connected", s.connected}, {"epoch", s.epoch},             {"version", s.version},
           {"snapshots", s.snapshots}, {"deltas", s.deltas},           {"nacks", s.nacks},
           {"reconnects", s.reconnects}, {"last_error", s.last_error}};
 }

@@ -19,7 +19,15 @@ constexpr std::chrono::milliseconds kMaxBackoff{2000};
 // Owns the background thread: connect, run a SyncSession, back off, repeat.
 class SouthboundClient::Core {
  public:
-  Core(SouthboundClientConfig config, ViewSink& sink) : config_(std::move(config)), sink_(sink) {}
+  Core(SouthboundClientConfig config, ViewSink& sink) : config_(std::move(config)), sink_(sink) {
+    size_t start = 0;
+    while (true) {
+      const size_t comma = config_.controller.find(',', start);
+      endpoints_.push_back(config_.controller.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
 
   void start() {
     std::lock_guard lock(mu_);
@@ -59,9 +67,11 @@ class SouthboundClient::Core {
       }
       first = false;
       if (run_once()) backoff = kFirstBackoff;
+      // The controller in use went away or never answered: the next one of the cluster.
+      current_ = (current_ + 1) % endpoints_.size();
       std::unique_lock lock(mu_);
       if (stopping_) return;
-      spdlog::info("southbound: reconnecting to {} in {} ms", config_.controller, backoff.count());
+      spdlog::info("southbound: reconnecting to {} in {} ms", endpoints_[current_], backoff.count());
       cv_.wait_for(lock, backoff, [this] { return stopping_; });
       backoff = std::min(backoff * 2, kMaxBackoff);
     }
@@ -75,7 +85,12 @@ class SouthboundClient::Core {
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(kFirstBackoff.count()));
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(kFirstBackoff.count()));
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kMaxBackoff.count()));
-    auto channel = grpc::CreateCustomChannel(config_.controller, grpc::InsecureChannelCredentials(), args);
+    const std::string& endpoint = endpoints_[current_];
+    {
+      std::lock_guard lock(shared_.mu);
+      shared_.status.controller = endpoint;
+    }
+    auto channel = grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
     auto stub = sb::Southbound::NewStub(channel);
     grpc::ClientContext context;
     {
@@ -91,6 +106,8 @@ class SouthboundClient::Core {
   }
 
   const SouthboundClientConfig config_;
+  std::vector<std::string> endpoints_;  // config_.controller, split
+  size_t current_ = 0;                  // only the connection thread touches it
   ViewSink& sink_;
   ClientShared shared_;
   std::mutex mu_;  // stopping_, context_, thread_

@@ -2,7 +2,9 @@
 // hands the host's view to a ViewSink (Snapshot -> apply_snapshot, Delta ->
 // apply_delta), ACKs/NACKs every version, sends Heartbeats and port status, and
 // reconnects forever with capped exponential backoff (100 ms .. 2 s), resuming by
-// (epoch, version). While disconnected the sink keeps the view it has, so the data
+// (epoch, version). Given several controllers (of one cluster), it moves to the next
+// one in the list whenever a stream ends or cannot be opened; a different controller
+// has a different epoch, so it answers with a snapshot. While disconnected the sink keeps the view it has, so the data
 // plane keeps forwarding.
 //
 // Threads: start() spawns one background thread that owns the connection; while a
@@ -21,7 +23,7 @@
 namespace overcast::agent {
 
 struct SouthboundClientConfig {
-  std::string controller;  // "host:port"
+  std::string controller;  // "host:port", or "host:port,host:port,..." of one cluster
   std::string host;
   std::string underlay_ip;
   std::vector<std::string> encapsulations{"vxlan"};
@@ -29,6 +31,7 @@ struct SouthboundClientConfig {
 
 struct SouthboundStatus {
   bool connected = false;  // registered (Welcome received) on a live stream
+  std::string controller;  // the endpoint in use (or tried last)
   std::string epoch;       // of the view held
   uint64_t version = 0;
   std::string last_error;  // why the last stream ended or failed (kept after recovery)

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "controller/store/etcd_keys.h"
+
 namespace overcast::controller {
 
 namespace {
@@ -38,6 +40,10 @@ int parse_controller_flags(int argc, char** argv, ControllerFlags& flags) {
   app.add_option("--api", api, "Neutron API listen address HOST:PORT")->capture_default_str();
   app.add_option("--southbound", southbound, "agent (gRPC) listen address HOST:PORT")->capture_default_str();
   app.add_option("--db", flags.db_path, "SQLite database file (its directory is created)")->capture_default_str();
+  app.add_option("--store", flags.store_url,
+                 "etcd://HOST:PORT,HOST:PORT,...: keep the model in this etcd cluster, shared with other "
+                 "controllers (instead of the SQLite --db)");
+  app.add_option("--store-prefix", flags.store_prefix, "key prefix of this cloud in etcd")->capture_default_str();
   app.add_option("--db-sync", sync,
                  "normal: a commit survives a crash of the controller; full: also a power loss (fsync per write)")
       ->check(CLI::IsMember({"normal", "full"}))
@@ -64,6 +70,17 @@ int parse_controller_flags(int argc, char** argv, ControllerFlags& flags) {
   }
   if (flags.db_path.empty()) {
     std::fprintf(stderr, "--db: the path must not be empty\n");
+    return 2;
+  }
+  if (!flags.store_url.empty()) {
+    std::string why;
+    if (!etcd::parse_store_url(flags.store_url, why)) {
+      std::fprintf(stderr, "--store: %s\n", why.c_str());
+      return 2;
+    }
+  }
+  if (flags.store_prefix.empty() || flags.store_prefix.front() != '/' || flags.store_prefix.back() == '/') {
+    std::fprintf(stderr, "--store-prefix: '%s' must start with '/' and not end with one\n", flags.store_prefix.c_str());
     return 2;
   }
   flags.db_sync = sync == "full" ? SyncMode::kFull : SyncMode::kNormal;

@@ -17,6 +17,10 @@ struct ControllerFlags {
   HostPort api{"127.0.0.1", 9696};
   HostPort southbound{"0.0.0.0", 6641};
   std::string db_path = "/var/lib/overcast/controller.db";
+  // "etcd://HOST:PORT,..." for a controller cluster sharing an etcd cluster; empty: the
+  // SQLite file db_path (one controller).
+  std::string store_url;
+  std::string store_prefix = "/overcast";
   SyncMode db_sync = SyncMode::kNormal;
   uint32_t underlay_mtu = 1500;
   std::string log_level = "info";

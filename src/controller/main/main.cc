@@ -10,6 +10,9 @@
 #include "controller/api/api_server.h"
 #include "controller/main/controller_flags.h"
 #include "controller/model/logical_model.h"
+#include "controller/store/etcd_keys.h"
+#include "controller/store/etcd_liveness_board.h"
+#include "controller/store/etcd_store.h"
 #include "controller/store/sqlite_store.h"
 #include "controller/southbound/southbound_service.h"
 
@@ -57,9 +60,23 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  if (!prepare_db_directory(flags.db_path)) return 1;
   std::string error;
-  auto store = oc::SqliteStore::open(flags.db_path, flags.db_sync, error);
+  std::unique_ptr<oc::Store> store;
+  std::unique_ptr<oc::EtcdLivenessBoard> liveness_board;  // a cluster's only
+  std::string store_name;
+  if (!flags.store_url.empty()) {
+    oc::EtcdStoreConfig etcd_config;
+    etcd_config.endpoints = *oc::etcd::parse_store_url(flags.store_url, error);
+    etcd_config.prefix = flags.store_prefix;
+    store = oc::EtcdStore::open(etcd_config, error);
+    liveness_board = std::make_unique<oc::EtcdLivenessBoard>(
+        oc::EtcdLivenessConfig{etcd_config.endpoints, etcd_config.prefix});
+    store_name = flags.store_url + " (prefix " + flags.store_prefix + ")";
+  } else {
+    if (!prepare_db_directory(flags.db_path)) return 1;
+    store = oc::SqliteStore::open(flags.db_path, flags.db_sync, error);
+    store_name = flags.db_path;
+  }
   if (!store) {
     spdlog::critical("{}", error);
     return 1;
@@ -68,13 +85,31 @@ int main(int argc, char** argv) {
   ListenerRelay relay;
   oc::ModelConfig model_config;
   model_config.underlay_mtu = flags.underlay_mtu;
+  model_config.liveness_board = liveness_board.get();
   oc::LogicalModel model(*store, &relay, model_config);
   auto southbound = oc::make_southbound_service(model, oc::SouthboundConfig{});
   relay.set_target(southbound.get());
   if (oc::Status load_error = model.load()) {
-    spdlog::critical("cannot load the model from {}: {}", flags.db_path, load_error->message);
+    spdlog::critical("cannot load the model from {}: {}", store_name, load_error->message);
     return 1;
   }
+  // Other controllers' writes (a shared store only); stopped before the model goes.
+  if (!store->start_following(model, error)) {
+    spdlog::critical("cannot follow the store {}: {}", store_name, error);
+    return 1;
+  }
+  struct StopFollowing {
+    oc::Store& store;
+    ~StopFollowing() { store.stop_following(); }
+  } stop_following{*store};
+  // The board reads the model: it stops before the model goes.
+  if (liveness_board) liveness_board->start([&model] { return model.local_liveness(); });
+  struct StopBoard {
+    oc::EtcdLivenessBoard* board;
+    ~StopBoard() {
+      if (board) board->stop();
+    }
+  } stop_board{liveness_board.get()};
   const std::string southbound_address = flags.southbound.host.find(':') != std::string::npos
                                              ? "[" + flags.southbound.host + "]:" + std::to_string(flags.southbound.port)
                                              : flags.southbound.host + ":" + std::to_string(flags.southbound.port);
@@ -88,7 +123,7 @@ int main(int argc, char** argv) {
     southbound->stop();
     return 1;
   }
-  spdlog::info("overcast-controller ready (database {}, network MTU {})", flags.db_path, model.max_network_mtu());
+  spdlog::info("overcast-controller ready (store {}, network MTU {})", store_name, model.max_network_mtu());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

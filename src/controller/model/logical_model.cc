@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <random>
+#include <thread>
+
 #include "controller/model/resource_codec.h"
 
 namespace overcast::controller {
@@ -12,20 +15,38 @@ LogicalModel::LogicalModel(Store& store, TopologyListener* listener, ModelConfig
 }
 
 Status LogicalModel::run_write(const std::function<Status(Transaction&)>& body) {
-  std::unique_lock lock(mutex_);
-  Transaction tx(state_);
-  if (Status error = body(tx)) {
-    tx.rollback();
-    return error;
+  // With a shared store, a commit is refused when another controller wrote first; the
+  // body then runs again on the model brought up to date, so validation and allocation
+  // always see every other controller's writes.
+  for (int attempt = 1;; ++attempt) {
+    std::unique_lock lock(mutex_);
+    Transaction tx(state_);
+    if (Status error = body(tx)) {
+      tx.rollback();
+      return error;
+    }
+    Status error = tx.commit(store_);
+    if (!error) {
+      dispatcher_.enqueue(tx.change_set());
+      lock.unlock();
+      dispatcher_.deliver();
+      return std::nullopt;
+    }
+    if (error->type != Transaction::kStaleType || attempt >= config_.stale_commit_attempts) {
+      spdlog::error("{}", error->message);
+      return error;
+    }
+    lock.unlock();
+    if (!store_.catch_up(config_.catch_up_timeout)) {
+      return ModelError{503, "StoreError", "the model could not catch up with the other controllers' writes"};
+    }
+    // Two controllers that keep refusing each other's commits take turns by chance:
+    // after a few lost rounds, a random pause that grows with the rounds lost.
+    if (attempt >= 3) {
+      thread_local std::minstd_rand jitter{std::random_device{}()};
+      std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (attempt * 2000)));
+    }
   }
-  if (Status error = tx.commit(store_)) {
-    spdlog::error("{}", error->message);
-    return error;
-  }
-  dispatcher_.enqueue(tx.change_set());
-  lock.unlock();
-  dispatcher_.deliver();
-  return std::nullopt;
 }
 
 namespace {
@@ -142,6 +163,7 @@ PortView LogicalModel::port_view(const Port& port) const {
   PortView view{port, "DOWN", "unbound"};
   auto up = port_up_.find(port.id);
   if (up != port_up_.end() && up->second) view.status = "ACTIVE";
+  if (config_.liveness_board != nullptr && config_.liveness_board->port_up_elsewhere(port.id)) view.status = "ACTIVE";
   if (port.binding_host_id.empty()) return view;
   const Agent* host = state_.find_agent_by_host(port.binding_host_id);
   if (!host) {
@@ -159,8 +181,26 @@ PortView LogicalModel::port_view(const Port& port) const {
 
 bool LogicalModel::agent_alive(const std::string& host) const {
   auto it = liveness_.find(host);
-  if (it == liveness_.end() || !it->second.connected) return false;
-  return config_.now() - it->second.last_heard <= config_.agent_timeout;
+  if (it != liveness_.end() && it->second.connected &&
+      config_.now() - it->second.last_heard <= config_.agent_timeout) {
+    return true;
+  }
+  // Connected to another controller of the cluster?
+  return config_.liveness_board != nullptr && config_.liveness_board->served_elsewhere(host);
+}
+
+LocalLiveness LogicalModel::local_liveness() const {
+  std::shared_lock lock(mutex_);
+  std::lock_guard live(liveness_mutex_);
+  LocalLiveness local;
+  for (const auto& [host, liveness] : liveness_) {
+    if (liveness.connected && config_.now() - liveness.last_heard <= config_.agent_timeout) local.hosts.insert(host);
+  }
+  for (const auto& [port_id, up] : port_up_) {
+    const Port* port = state_.find_port(port_id);
+    if (up && port && local.hosts.contains(port->binding_host_id)) local.ports_up.insert(port_id);
+  }
+  return local;
 }
 
 bool LogicalModel::host_alive(const Agent& host) const {

@@ -17,6 +17,7 @@
 
 #include "controller/model/agent_registry.h"
 #include "controller/model/change_dispatcher.h"
+#include "controller/model/liveness_board.h"
 #include "controller/model/model_error.h"
 #include "controller/model/model_state.h"
 #include "controller/model/requests.h"
@@ -32,6 +33,12 @@ struct ModelConfig {
   uint32_t underlay_mtu = 1500;
   // An agent is alive when heard from within this long (3 missed 2 s heartbeats).
   std::chrono::milliseconds agent_timeout{6000};
+  // With a shared store: how often a write is run again after another controller wrote
+  // first, and how long to wait each time for the model to catch up.
+  int stale_commit_attempts = 20;
+  std::chrono::milliseconds catch_up_timeout{5000};
+  // A cluster's other controllers' agents (null: this controller is alone).
+  const LivenessBoard* liveness_board = nullptr;
   // Injectable for tests of liveness; steady_clock::now by default.
   std::function<std::chrono::steady_clock::time_point()> now;
 };
@@ -57,7 +64,7 @@ struct AgentView {
   std::string heartbeat_timestamp;  // "" when never heard since the controller started
 };
 
-class LogicalModel : public AgentRegistry {
+class LogicalModel : public AgentRegistry, public StoreFollower {
  public:
   // `listener` may be null (nothing is told); it must outlive the model.
   LogicalModel(Store& store, TopologyListener* listener, ModelConfig config);
@@ -98,6 +105,15 @@ class LogicalModel : public AgentRegistry {
   // host already has (409 UnderlayIpInUse).
   Result<std::vector<AgentView>> create_static_vteps(const std::vector<StaticVtepCreate>& requests);
 
+  // StoreFollower: another controller's committed transaction (or, when `full`, the
+  // whole store). Applied to the model and told to the TopologyListener like a local
+  // write; records that cannot be read or that refer to missing resources are skipped
+  // and logged (remote_records_dropped), never applied half-way.
+  void apply_remote(const RemoteChange& change) override;
+  uint64_t remote_records_dropped() const;
+  // What this controller's agents tell it, for the cluster's LivenessBoard.
+  LocalLiveness local_liveness() const;
+
   // AgentRegistry
   bool register_agent(const AgentRegistration& registration, std::string& error) override;
   void agent_heartbeat(const std::string& host) override;
@@ -127,6 +143,8 @@ class LogicalModel : public AgentRegistry {
   bool host_alive(const Agent& host) const;  // needs liveness_mutex_ held
   Status create_static_vtep(Transaction& tx, const StaticVtepCreate& request, Agent& created);
   Status load_records();
+  void apply_remote_puts(Transaction& tx, const std::vector<StoredRecord>& puts);
+  void apply_remote_deletes(Transaction& tx, const std::vector<RecordKey>& deletes);
 
   Store& store_;
   ModelConfig config_;
@@ -134,6 +152,7 @@ class LogicalModel : public AgentRegistry {
 
   mutable std::shared_mutex mutex_;  // guards state_
   ModelState state_;
+  uint64_t remote_records_dropped_ = 0;  // under mutex_
 
   // Lock order: mutex_ before liveness_mutex_. Volatile facts, never written to disk.
   mutable std::mutex liveness_mutex_;

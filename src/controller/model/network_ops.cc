@@ -79,6 +79,7 @@ Status LogicalModel::create_network(Transaction& tx, const NetworkCreate& reques
 Result<std::vector<NetworkView>> LogicalModel::create_networks(const std::vector<NetworkCreate>& requests) {
   std::vector<NetworkView> views;
   Status error = run_write([&](Transaction& tx) -> Status {
+    views.clear();  // the body runs again when a shared store found the model stale
     for (const auto& request : requests) {
       Network created;
       if (Status e = create_network(tx, request, created)) return e;

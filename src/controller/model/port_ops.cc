@@ -68,6 +68,7 @@ Status LogicalModel::create_port(Transaction& tx, const PortCreate& request, Por
 Result<std::vector<PortView>> LogicalModel::create_ports(const std::vector<PortCreate>& requests) {
   std::vector<Port> created_ports;
   Status error = run_write([&](Transaction& tx) -> Status {
+    created_ports.clear();  // the body runs again when a shared store found the model stale
     for (const auto& request : requests) {
       Port created;
       if (Status e = create_port(tx, request, created)) return e;

@@ -105,6 +105,7 @@ Status LogicalModel::create_static_vtep(Transaction& tx, const StaticVtepCreate&
 Result<std::vector<AgentView>> LogicalModel::create_static_vteps(const std::vector<StaticVtepCreate>& requests) {
   std::vector<Agent> created;
   Status error = run_write([&](Transaction& tx) -> Status {
+    created.clear();  // the body runs again when a shared store found the model stale
     for (const auto& request : requests) {
       Agent agent;
       if (Status e = create_static_vtep(tx, request, agent)) return e;

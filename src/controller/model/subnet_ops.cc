@@ -41,6 +41,7 @@ Status LogicalModel::create_subnet(Transaction& tx, const SubnetCreate& request,
 Result<std::vector<Subnet>> LogicalModel::create_subnets(const std::vector<SubnetCreate>& requests) {
   std::vector<Subnet> subnets;
   Status error = run_write([&](Transaction& tx) -> Status {
+    subnets.clear();  // the body runs again when a shared store found the model stale
     for (const auto& request : requests) {
       Subnet created;
       if (Status e = create_subnet(tx, request, created)) return e;

@@ -70,7 +70,12 @@ Status Transaction::commit(Store& store) {
   add_to_batch(batch, "port", ports_, [&](const std::string& id) { return state_.find_port(id); });
   add_to_batch(batch, "agent", agents_, [&](const std::string& id) { return state_.find_agent(id); });
   std::string error;
-  if (!store.commit(batch, error)) {
+  const CommitOutcome outcome = store.commit_checked(batch, error);
+  if (outcome == CommitOutcome::kStale) {
+    rollback();
+    return ModelError{503, kStaleType, "another controller changed the model at the same time; try again"};
+  }
+  if (outcome != CommitOutcome::kCommitted) {
     rollback();
     return ModelError{500, "StoreError", "The request could not be stored: " + error};
   }

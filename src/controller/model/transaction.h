@@ -36,8 +36,13 @@ class Transaction {
   void erase_agent(const std::string& id);
 
   // Writes the batch to the store. On failure the model is rolled back and the error
-  // returned (500: the request was valid, the store was not).
+  // returned (500: the request was valid, the store was not; kStaleType: a shared
+  // store refused it because another controller wrote first).
   Status commit(Store& store);
+  // Keeps the changes without writing them anywhere: they came from the store (another
+  // controller's commit), so they are durable already.
+  void accept() { committed_ = true; }
+  static constexpr const char* kStaleType = "StoreStale";
   void rollback();
   // What the committed transaction means to the TopologyListener: final values of the
   // touched networks, ports and hosts (a host only when it is new, removed, or its

@@ -60,6 +60,18 @@ TEST(AgentOptionsTest, BadFlagsExitWithTwo) {
   }
 }
 
+TEST(AgentOptionsTest, SeveralControllers) {
+  auto p = parse({"--underlay-ip", "192.0.2.1", "--controller", "10.0.0.1:6641,10.0.0.2:6641"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->controller, "10.0.0.1:6641,10.0.0.2:6641");
+  EXPECT_EQ(split_endpoints(p.options->controller), (std::vector<std::string>{"10.0.0.1:6641", "10.0.0.2:6641"}));
+  for (const char* bad : {"10.0.0.1:6641,", ",10.0.0.1:6641", "10.0.0.1:6641,nohost"}) {
+    auto q = parse({"--underlay-ip", "192.0.2.1", "--controller", bad});
+    EXPECT_FALSE(q.options) << bad;
+    EXPECT_EQ(q.exit_code, kExitBadFlags) << bad;
+  }
+}
+
 TEST(AgentOptionsTest, HostPortForms) {
   EXPECT_EQ(check_host_port("10.0.0.1:6640"), std::nullopt);
   EXPECT_EQ(check_host_port("[2001:db8::1]:6640"), std::nullopt);

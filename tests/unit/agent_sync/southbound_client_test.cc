@@ -134,6 +134,57 @@ TEST_F(SouthboundClientTest, ControllerRestartIsFollowedByReconnectAndResync) {
   EXPECT_GE(client.status().reconnects, 1u);
 }
 
+// Two controllers of one cluster: the agent moves to the second when the first goes,
+// keeps its view meanwhile, and takes the second's snapshot (another epoch).
+TEST_F(SouthboundClientTest, MovesToTheNextControllerOfTheListWhenItsOwnGoes) {
+  FakeAgentRegistry second_registry;
+  auto second = controller::make_southbound_service(second_registry, SouthboundConfig{}, SouthboundLimits{});
+  second_registry.set_listener(second.get());
+  std::string error;
+  ASSERT_TRUE(second->start("127.0.0.1:0", error)) << error;
+  ChangeSet topology = base_topology();
+  topology.ports.push_back(port("a3", "hv2"));
+  second->apply(topology);
+  const std::string first_endpoint = "127.0.0.1:" + std::to_string(port_number);
+  const std::string second_endpoint = "127.0.0.1:" + std::to_string(second->listening_port());
+
+  SouthboundClientConfig config{first_endpoint + "," + second_endpoint, "hv1", "192.0.2.1", {"vxlan"}};
+  clients.push_back(std::make_unique<SouthboundClient>(config, sink));
+  SouthboundClient& client = *clients.back();
+  client.start();
+  ASSERT_TRUE(eventually([&] { return client.status().connected && sink.has("rport/a2"); }));
+  EXPECT_EQ(client.status().controller, first_endpoint);
+  const std::string first_epoch = client.status().epoch;
+
+  service->stop();
+  service.reset();  // as in ControllerRestartIsFollowedByReconnectAndResync
+  ASSERT_TRUE(eventually([&] { return client.status().connected && sink.has("rport/a3"); }));
+  EXPECT_EQ(client.status().controller, second_endpoint);
+  EXPECT_NE(client.status().epoch, first_epoch);
+  EXPECT_EQ(sink.snapshots(), 2) << "another controller's epoch means a snapshot";
+  EXPECT_TRUE(sink.has("rport/a2"));
+  clients.clear();
+  second->stop();
+}
+
+TEST(SouthboundClientListTest, SkipsAControllerThatDoesNotAnswer) {
+  FakeAgentRegistry registry;
+  auto service = controller::make_southbound_service(registry, SouthboundConfig{}, SouthboundLimits{});
+  registry.set_listener(service.get());
+  std::string error;
+  ASSERT_TRUE(service->start("127.0.0.1:0", error)) << error;
+  service->apply(base_topology());
+  FakeViewSink sink;
+  const std::string live = "127.0.0.1:" + std::to_string(service->listening_port());
+  {
+    SouthboundClient client({"127.0.0.1:1," + live, "hv1", "192.0.2.1", {"vxlan"}}, sink);
+    client.start();
+    ASSERT_TRUE(eventually([&] { return client.status().connected; }));
+    EXPECT_EQ(client.status().controller, live);
+  }
+  service->stop();
+}
+
 TEST_F(SouthboundClientTest, ReconnectToALiveControllerResumesWithoutSnapshot) {
   SouthboundClient& client = client_for("hv1", "192.0.2.1", sink);
   ASSERT_TRUE(eventually([&] { return sink.snapshots() == 1; }));

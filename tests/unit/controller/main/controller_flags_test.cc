@@ -36,6 +36,16 @@ TEST(ControllerFlags, AllFlags) {
   EXPECT_EQ(flags.underlay_mtu, 9000u);
 }
 
+TEST(ControllerFlags, EtcdStore) {
+  ControllerFlags flags;
+  EXPECT_EQ(parse({"--store", "etcd://10.0.0.1:2379,10.0.0.2:2379", "--store-prefix", "/cloud1"}, flags), -1);
+  EXPECT_EQ(flags.store_url, "etcd://10.0.0.1:2379,10.0.0.2:2379");
+  EXPECT_EQ(flags.store_prefix, "/cloud1");
+  ControllerFlags defaults;
+  EXPECT_EQ(parse({}, defaults), -1);
+  EXPECT_TRUE(defaults.store_url.empty()) << "SQLite stays the default";
+}
+
 TEST(ControllerFlags, BadFlagsExitWithTwo) {
   for (const auto& args : std::vector<std::vector<std::string>>{{"--api", "nohost"},
                                                                 {"--api", "1.2.3.4:70000"},
@@ -43,6 +53,10 @@ TEST(ControllerFlags, BadFlagsExitWithTwo) {
                                                                 {"--db-sync", "sometimes"},
                                                                 {"--underlay-mtu", "100"},
                                                                 {"--log-level", "loud"},
+                                                                {"--store", "127.0.0.1:2379"},
+                                                                {"--store", "etcd://h:2379,"},
+                                                                {"--store", "etcd://h:2379", "--store-prefix", "x"},
+                                                                {"--store-prefix", "/x/"},
                                                                 {"--no-such-flag"}}) {
     ControllerFlags flags;
     EXPECT_EQ(parse(args, flags), 2) << args[0];
