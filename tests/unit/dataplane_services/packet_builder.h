@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -103,12 +104,14 @@ inline std::vector<uint8_t> icmp_echo(uint8_t type, uint16_t id, uint16_t seq = 
   return m;
 }
 
-// ICMP error (type/code) quoting the first 28 bytes of `original` (IP header + 8).
-inline std::vector<uint8_t> icmp_error(uint8_t type, uint8_t code, const std::vector<uint8_t>& original) {
+// ICMP error (type/code) quoting the first `quote` bytes of `original` (RFC 792: IP
+// header + 8).
+inline std::vector<uint8_t> icmp_error(uint8_t type, uint8_t code, const std::vector<uint8_t>& original,
+                                       size_t quote = 28) {
   std::vector<uint8_t> m(8, 0);
   m[0] = type;
   m[1] = code;
-  const size_t quote = std::min<size_t>(original.size(), 28);
+  quote = std::min<size_t>(original.size(), quote);
   m.insert(m.end(), original.begin(), original.begin() + static_cast<long>(quote));
   return m;
 }
