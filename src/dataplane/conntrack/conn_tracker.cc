@@ -1,5 +1,6 @@
 #include "dataplane/conntrack/conn_tracker.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace overcast::dataplane::conntrack {
@@ -95,9 +96,14 @@ void ConnTracker::list_unlink(ConnId id) {
 
 void ConnTracker::refresh(ConnId id, TimeoutClass cls, uint64_t now_ms) {
   Connection& c = connections_[id];
+  c.expires_ms = now_ms + timeouts_.of(cls);
+  // Same class: only the time changes. Moving the entry to the list's tail here would
+  // touch two unrelated connections (its neighbours) per packet, cache misses in a
+  // large table; expire() moves it when it reaches the head instead.
+  if (cls == c.timeout_class) return;
   list_unlink(id);
   c.timeout_class = cls;
-  c.expires_ms = now_ms + timeouts_.of(cls);
+  c.queued_expiry_ms = c.expires_ms;
   list_push_tail(id);
 }
 
@@ -201,6 +207,7 @@ TrackResult ConnTracker::commit(const CtPacket& p, uint64_t now_ms, const ConnKe
   c.tcp = p.key.protocol == 6 && p.kind == PacketKind::kPorts ? TcpState::kSynSent : TcpState::kNone;
   c.timeout_class = first_class(p);
   c.expires_ms = now_ms + timeouts_.of(c.timeout_class);
+  c.queued_expiry_ms = c.expires_ms;
   list_push_tail(id);
   index_insert(c.orig, id * 2);
   index_insert(c.reply, id * 2 + 1);
@@ -211,11 +218,24 @@ TrackResult ConnTracker::commit(const CtPacket& p, uint64_t now_ms, const ConnKe
 }
 
 size_t ConnTracker::expire(uint64_t now_ms, size_t budget) {
-  size_t ended = 0;
+  size_t ended = 0, work = 0;
   for (size_t l = 0; l < list_head_.size(); ++l) {
-    while (ended < budget && list_head_[l] != kNoConn && connections_[list_head_[l]].expires_ms <= now_ms) {
-      end(list_head_[l], kExpired);
-      ++ended;
+    while (work < budget && list_head_[l] != kNoConn && connections_[list_head_[l]].queued_expiry_ms <= now_ms) {
+      const ConnId id = list_head_[l];
+      ++work;
+      if (connections_[id].expires_ms <= now_ms) {
+        end(id, kExpired);
+        ++ended;
+        continue;
+      }
+      // Refreshed since it was queued: back to the tail. Its queue time may not go
+      // below the tail's (the list stays sorted), so it may be reclaimed up to one
+      // timeout late; process() never trusts an entry past expires_ms regardless.
+      Connection& c = connections_[id];
+      list_unlink(id);
+      const ConnId tail = list_tail_[l];
+      c.queued_expiry_ms = tail == kNoConn ? c.expires_ms : std::max(c.expires_ms, connections_[tail].queued_expiry_ms);
+      list_push_tail(id);
     }
   }
   return ended;

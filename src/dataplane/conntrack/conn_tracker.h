@@ -13,9 +13,11 @@
 // a packet (new or existing connection) never allocates.
 //
 // Expiry: connections sit in one list per timeout class (a TCP state, UDP first/
-// multiple, ICMP, other). Every member of a list has the same timeout and moves to the
-// tail when refreshed, so each list is sorted by expiry and expire() only looks at
-// heads: O(expired), never a scan. process() also treats an expired entry as gone.
+// multiple, ICMP, other), sorted by the time they were queued plus the class timeout.
+// A packet only moves its connection's expiry time (a state change moves it to its new
+// class's tail); expire() looks at heads only: an entry past its time ends, a refreshed
+// one goes back to the tail. O(expired + refreshed), never a scan; process() treats an
+// entry past its time as gone whether or not expire() has run.
 //
 // Counters (counters()): new, established, related, invalid, committed, table_full,
 // zone_limit, expired, ended, reopened.
@@ -56,6 +58,7 @@ struct Connection {
   ConnKey orig;   // as the first packet was seen
   ConnKey reply;  // what a reply looks like (orig reversed, or translated by NAT)
   uint64_t expires_ms = 0;
+  uint64_t queued_expiry_ms = 0;  // its place in the expiry list (<= expires_ms until expire() looks)
   NatBinding nat;
   uint32_t mark = 0;  // the committer's own tag (the firewall records the direction)
   ConnId prev = kNoConn, next = kNoConn;  // expiry list
@@ -96,7 +99,8 @@ class ConnTracker {
   TrackResult commit(const CtPacket& packet, uint64_t now_ms, const ConnKey* reply = nullptr,
                      const NatBinding* nat = nullptr, uint32_t mark = 0);
 
-  // Ends up to `budget` timed-out connections; returns how many.
+  // Looks at up to `budget` list heads: ends those past their time, re-queues those
+  // refreshed since. Returns how many ended.
   size_t expire(uint64_t now_ms, size_t budget);
   // Ends every connection the predicate selects (control work: walks the whole table).
   size_t end_if(const std::function<bool(const Connection&)>& predicate);

@@ -125,6 +125,19 @@ TEST(ConntrackUdp, PseudoConnectionAndTimeouts) {
   EXPECT_EQ(ct.process(udp(kB, kA, 53, 5001), 30'000).state, CtState::kNew);  // expired: a fresh one
 }
 
+TEST(ConntrackExpiry, RefreshedConnectionSurvivesItsFirstDeadlineAndEndsAfterTheLast) {
+  ConnTracker ct{small()};
+  ct.commit(udp(kA, kB, 7000, 53), 0);
+  ct.process(udp(kB, kA, 53, 7000), 0);  // UDP_MULTIPLE: 180 s
+  for (uint64_t t = 60'000; t <= 600'000; t += 60'000) {
+    EXPECT_EQ(ct.process(udp(kA, kB, 7000, 53), t).state, CtState::kEstablished) << t;
+    EXPECT_EQ(ct.expire(t + 1, 100), 0u) << t;
+  }
+  EXPECT_EQ(ct.expire(600'000 + 179'999, 100), 0u);
+  EXPECT_EQ(ct.expire(600'000 + 180'000, 100), 1u);
+  EXPECT_EQ(ct.size(), 0u);
+}
+
 TEST(ConntrackIcmp, EchoAndRelatedErrors) {
   ConnTracker ct{small()};
   const auto req = parsed(ipv4_packet(kA, kB, 1, icmp_echo(8, 77)));
