@@ -154,7 +154,9 @@ TEST(ConntrackIcmp, EchoAndRelatedErrors) {
   ct.commit(parsed(original), 2);
   const auto err = parsed(ipv4_packet(kB, kA, 1, icmp_error(3, 3, original)));
   EXPECT_EQ(err.kind, PacketKind::kIcmpError);
-  EXPECT_EQ(ct.process(err, 3).state, CtState::kRelated);
+  const auto related = ct.process(err, 3);
+  EXPECT_EQ(related.state, CtState::kRelated);
+  EXPECT_TRUE(related.is_reply) << "the error travels against the quoted packet";
   // The same error about a flow never seen: INVALID.
   const auto other = ipv4_packet(kA, kB, 17, udp_datagram(4001, 9999));
   EXPECT_EQ(ct.process(parsed(ipv4_packet(kB, kA, 1, icmp_error(3, 3, other))), 3).state, CtState::kInvalid);
@@ -267,6 +269,33 @@ TEST(ConntrackIndex, ChurnKeepsEveryLiveConnectionFindable) {
       for (uint16_t p = 0; p < 2000; ++p)
         ASSERT_EQ(ct.process(udp(kB, kA, 53, p), 1).state, live[p] ? CtState::kEstablished : CtState::kNew) << p;
     }
+  }
+}
+
+}  // namespace
+}  // namespace overcast::dataplane::conntrack
+
+namespace overcast::dataplane::conntrack {
+namespace {
+
+TEST(ConntrackBurst, SameResultsAsOneByOne) {
+  ConnTracker one{small(256)}, burst{small(256)};
+  std::vector<CtPacket> packets;
+  for (uint16_t i = 0; i < 100; ++i) {
+    const auto p = udp(kA, kB, i, 53);
+    if (i % 3) {
+      one.commit(p, 0);
+      burst.commit(p, 0);
+    }
+    packets.push_back(i % 2 ? p : udp(kB, kA, 53, i));
+  }
+  std::vector<TrackResult> got(packets.size());
+  burst.process_burst(packets.data(), packets.size(), 5, got.data());
+  for (size_t i = 0; i < packets.size(); ++i) {
+    const TrackResult want = one.process(packets[i], 5);
+    EXPECT_EQ(got[i].state, want.state) << i;
+    EXPECT_EQ(got[i].conn, want.conn) << i;
+    EXPECT_EQ(got[i].is_reply, want.is_reply) << i;
   }
 }
 

@@ -160,3 +160,82 @@ TEST(NatRewrite, MalformedPacketsAreRefusedUntouched) {
 
 }  // namespace
 }  // namespace overcast::dataplane::nat
+
+#include "dataplane/conntrack/conn_packet.h"
+#include "dataplane/nat/snat_translator.h"
+
+namespace overcast::dataplane::nat {
+namespace {
+
+using conntrack::CtState;
+
+conntrack::CtPacket parsed(const std::vector<uint8_t>& pkt) {
+  conntrack::CtPacket p;
+  EXPECT_EQ(conntrack::parse_ct_packet(pkt.data(), pkt.size(), 0x0800, 9, p), conntrack::ParseResult::kOk);
+  return p;
+}
+
+constexpr uint32_t kVm = 0x0a000005, kServer = 0x08080808;
+
+class SnatFlow : public ::testing::Test {
+ protected:
+  // One outbound packet through tracker + translator; returns it as it leaves.
+  std::vector<uint8_t> out(std::vector<uint8_t> pkt, uint64_t now = 0) {
+    const auto p = parsed(pkt);
+    auto r = ct.process(p, now);
+    if (r.state == CtState::kNew && r.conn == conntrack::kNoConn) r = snat.commit(p, kExt, now);
+    EXPECT_NE(r.conn, conntrack::kNoConn);
+    EXPECT_EQ(snat.translate(pkt.data(), pkt.size(), p, r), RewriteResult::kOk);
+    return pkt;
+  }
+  std::vector<uint8_t> back(std::vector<uint8_t> pkt, CtState expected, uint64_t now = 1) {
+    const auto p = parsed(pkt);
+    const auto r = ct.process(p, now);
+    EXPECT_EQ(r.state, expected);
+    EXPECT_TRUE(r.is_reply);
+    EXPECT_EQ(snat.translate(pkt.data(), pkt.size(), p, r), RewriteResult::kOk);
+    return pkt;
+  }
+  conntrack::ConnTracker ct{{}};
+  SnatPortAllocator ports{40000, 40003};
+  SnatTranslator snat{ct, ports};
+};
+
+TEST_F(SnatFlow, UdpOutAndBackThenThePortIsReleasedOnExpiry) {
+  const auto sent = out(ipv4_packet(kVm, kServer, 17, udp_datagram(1000, 53)));
+  const uint16_t port = get16(sent, 20);
+  EXPECT_EQ(sent, ipv4_packet(kExt, kServer, 17, udp_datagram(port, 53)));
+  const auto reply = back(ipv4_packet(kServer, kExt, 17, udp_datagram(53, port)), CtState::kEstablished);
+  EXPECT_EQ(reply, ipv4_packet(kServer, kVm, 17, udp_datagram(53, 1000)));
+  // A port unreachable about the translated datagram reaches the VM about its own.
+  const auto error = back(ipv4_packet(kServer, kExt, 1, icmp_error(3, 3, sent, 1000)), CtState::kRelated);
+  EXPECT_EQ(error, ipv4_packet(kServer, kVm, 1, icmp_error(3, 3, ipv4_packet(kVm, kServer, 17, udp_datagram(1000, 53)),
+                                                           1000)));
+  EXPECT_EQ(ports.in_use(kExt, 17), 1u);
+  ct.expire(10'000'000, 100);
+  EXPECT_EQ(ports.in_use(kExt, 17), 0u) << "the port comes back when the connection ends";
+}
+
+TEST_F(SnatFlow, TwoVmsSameSourcePortGetDifferentPortsAndEchoIdsTranslate) {
+  const auto a = out(ipv4_packet(kVm, kServer, 6, tcp_segment(5555, 80, 0x02)));
+  const auto b = out(ipv4_packet(kVm + 1, kServer, 6, tcp_segment(5555, 80, 0x02)));
+  EXPECT_NE(get16(a, 20), get16(b, 20));
+  const auto ping = out(ipv4_packet(kVm, kServer, 1, icmp_echo(8, 0x0101)));
+  const uint16_t id = get16(ping, 24);
+  EXPECT_EQ(ping, ipv4_packet(kExt, kServer, 1, icmp_echo(8, id)));
+  EXPECT_EQ(back(ipv4_packet(kServer, kExt, 1, icmp_echo(0, id)), CtState::kEstablished),
+            ipv4_packet(kServer, kVm, 1, icmp_echo(0, 0x0101)));
+}
+
+TEST_F(SnatFlow, ExhaustedPortsRefuseNewConnectionsOnly) {
+  for (uint16_t i = 0; i < 4; ++i) out(ipv4_packet(kVm, kServer, 17, udp_datagram(2000 + i, 53)));
+  const auto p = parsed(ipv4_packet(kVm, kServer, 17, udp_datagram(3000, 53)));
+  EXPECT_EQ(snat.commit(p, kExt, 0).conn, conntrack::kNoConn);
+  EXPECT_EQ(snat.counters().value(SnatTranslator::kExhausted), 1u);
+  EXPECT_EQ(ct.size(), 4u);
+  EXPECT_EQ(ct.process(parsed(ipv4_packet(kVm, kServer, 17, udp_datagram(2001, 53))), 1).conn != conntrack::kNoConn,
+            true) << "existing connections keep their ports";
+}
+
+}  // namespace
+}  // namespace overcast::dataplane::nat
