@@ -63,6 +63,18 @@ Verdict StatefulFirewall::filter(conntrack::ConnTracker& tracker, const Compiled
   return Verdict::kPass;
 }
 
+Verdict StatefulFirewall::filter_l3(conntrack::ConnTracker& tracker, const CompiledPolicy& policy,
+                                    const RemoteGroupMembers& members, const uint8_t* l3, size_t length,
+                                    uint16_t ethertype, conntrack::Zone zone, Direction direction, uint64_t now_ms) {
+  conntrack::CtPacket packet;
+  const conntrack::ParseResult parsed = conntrack::parse_ct_packet(l3, length, ethertype, zone, packet);
+  if (parsed != conntrack::ParseResult::kOk) {
+    malformed_.add(static_cast<size_t>(parsed), 1);
+    return Verdict::kDrop;
+  }
+  return filter(tracker, policy, members, packet, direction, now_ms);
+}
+
 size_t StatefulFirewall::end_disallowed(conntrack::ConnTracker& tracker, conntrack::Zone zone,
                                         const CompiledPolicy& policy, const RemoteGroupMembers& members) {
   return tracker.end_if([&](const conntrack::Connection& c) {

@@ -30,14 +30,23 @@ class StatefulFirewall {
   Verdict filter(conntrack::ConnTracker& tracker, const CompiledPolicy& policy, const RemoteGroupMembers& members,
                  const conntrack::CtPacket& packet, Direction direction, uint64_t now_ms);
 
+  // filter() for a packet still in bytes (`l3` at its IP header): a packet the tracker
+  // cannot parse is dropped and counted by reason (malformed_counters(), named as
+  // conntrack::kParseResultNames).
+  Verdict filter_l3(conntrack::ConnTracker& tracker, const CompiledPolicy& policy, const RemoteGroupMembers& members,
+                    const uint8_t* l3, size_t length, uint16_t ethertype, conntrack::Zone zone, Direction direction,
+                    uint64_t now_ms);
+
   // Ends the zone's firewall-committed connections that `policy` no longer allows.
   static size_t end_disallowed(conntrack::ConnTracker& tracker, conntrack::Zone zone, const CompiledPolicy& policy,
                                const RemoteGroupMembers& members);
 
   const CounterSet& counters() const { return counters_; }
+  const CounterSet& malformed_counters() const { return malformed_; }
 
  private:
   CounterSet counters_{"established", "related", "allowed", "denied", "invalid", "no_room"};
+  CounterSet malformed_{"ok", "truncated", "bad_header", "fragment", "bad_icmp_error"};
 };
 
 }  // namespace overcast::dataplane::firewall

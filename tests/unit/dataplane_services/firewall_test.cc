@@ -251,5 +251,24 @@ TEST(StatefulFirewall, ReturnTrafficPassesAndRemovingTheRuleEndsTheConnection) {
   EXPECT_EQ(fw.counters().value(StatefulFirewall::kInvalid), 1u);
 }
 
+TEST(StatefulFirewall, MalformedPacketsAreDroppedAndCountedByReason) {
+  conntrack::ConnTracker ct{{}};
+  StatefulFirewall fw;
+  GroupRegistry g;
+  SgRule any;  // ingress, IPv4, any protocol from anywhere
+  auto policy = CompiledPolicy::compile({any}, g).policy;
+  const RemoteGroupMembers none;
+  auto good = ipv4_packet(0x01020304, 0x0a000005, 6, tcp_segment(1, 80, conntrack::tcp_flag::kSyn));
+  EXPECT_EQ(fw.filter_l3(ct, *policy, none, good.data(), good.size(), 0x0800, 1, Direction::kIngress, 0),
+            Verdict::kPass);
+  EXPECT_EQ(fw.filter_l3(ct, *policy, none, good.data(), 30, 0x0800, 1, Direction::kIngress, 0), Verdict::kDrop);
+  auto frag = good;
+  frag[6] = 0x20;
+  EXPECT_EQ(fw.filter_l3(ct, *policy, none, frag.data(), frag.size(), 0x0800, 1, Direction::kIngress, 0),
+            Verdict::kDrop);
+  EXPECT_EQ(fw.malformed_counters().value(static_cast<size_t>(conntrack::ParseResult::kTruncated)), 1u);
+  EXPECT_EQ(fw.malformed_counters().value(static_cast<size_t>(conntrack::ParseResult::kFragment)), 1u);
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::firewall
