@@ -84,6 +84,7 @@ CompiledPolicy::Result CompiledPolicy::compile(const std::vector<SgRule>& rules,
   }
   for (auto& dt : policy->tables_) {
     for (auto& t : dt.tables) {
+      t.trie.seal();
       for (auto& s : t.prefix_ports) s.seal();
       for (auto& g : t.groups) g.ports.seal();
     }
