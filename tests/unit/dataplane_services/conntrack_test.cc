@@ -226,6 +226,11 @@ TEST(ConntrackIpv6, TcpAndEcho) {
   ct.commit(syn, 0);
   EXPECT_EQ(ct.process(parsed(ipv6_packet(2, 1, 6, tcp_segment(22, 1000, kSyn | kAck)), 1, 0x86dd), 1).state,
             CtState::kEstablished);
+  // ICMPv6 packet too big (type 2) quoting the SYN+ACK's direction: RELATED.
+  auto quoted = ipv6_packet(2, 1, 6, tcp_segment(22, 1000, kAck));
+  auto too_big = parsed(ipv6_packet(1, 2, 58, icmp_error(2, 0, quoted, 48)), 1, 0x86dd);
+  EXPECT_EQ(too_big.kind, PacketKind::kIcmpError);
+  EXPECT_EQ(ct.process(too_big, 1).state, CtState::kRelated);
   auto echo = parsed(ipv6_packet(1, 2, 58, icmp_echo(128, 9)), 1, 0x86dd);
   EXPECT_EQ(echo.kind, PacketKind::kIcmpEchoRequest);
   ct.commit(echo, 0);

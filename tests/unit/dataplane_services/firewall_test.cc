@@ -146,6 +146,27 @@ FirewallQuery query(Direction d, uint8_t proto, uint32_t remote, uint16_t port) 
   return q;
 }
 
+// Neutron's "default" group: all egress (IPv4 and IPv6), ingress only from members.
+TEST(CompiledPolicy, NeutronDefaultGroup) {
+  GroupRegistry g;
+  std::vector<SgRule> rules(4);
+  rules[0].direction = rules[1].direction = Direction::kEgress;
+  rules[1].family = 6;
+  rules[2].remote_group_id = rules[3].remote_group_id = "default-group";
+  rules[3].family = 6;
+  auto p = CompiledPolicy::compile(rules, g).policy;
+  RemoteGroupMembers::Builder b;
+  b.add(g.intern("default-group"), 4, ipv4_bytes(0x0a000007));
+  const auto members = std::move(b).build();
+  EXPECT_TRUE(p->allows(query(Direction::kEgress, 6, 0x08080808, 443), members));
+  EXPECT_TRUE(p->allows(query(Direction::kEgress, 132, 0x08080808, 9), members));
+  FirewallQuery v6 = query(Direction::kEgress, 17, 0, 53);
+  v6.family = 6;
+  EXPECT_TRUE(p->allows(v6, members));
+  EXPECT_TRUE(p->allows(query(Direction::kIngress, 6, 0x0a000007, 22), members));
+  EXPECT_FALSE(p->allows(query(Direction::kIngress, 6, 0xcb007101, 80), members)) << "ext -> VM blocked";
+}
+
 TEST(CompiledPolicy, DefaultDenyBothWays) {
   GroupRegistry g;
   auto p = CompiledPolicy::compile({}, g).policy;
