@@ -120,6 +120,13 @@ void ConnTracker::end(ConnId id, Count reason) {
   counters_.add(reason, 1);
 }
 
+uint32_t ConnTracker::live_ref(const ConnKey& key, uint64_t now_ms) {
+  const uint32_t ref = find(key, hash_key(key));
+  if (ref == kEmpty || connections_[ref >> 1].expires_ms > now_ms) return ref;
+  end(ref >> 1, kExpired);
+  return kEmpty;
+}
+
 TrackResult ConnTracker::process(const CtPacket& p, uint64_t now_ms) {
   return process_hashed(p, hash_key(p.key), now_ms);
 }
@@ -218,12 +225,12 @@ TrackResult ConnTracker::update_existing(ConnId id, bool is_reply, const CtPacke
 
 TrackResult ConnTracker::commit(const CtPacket& p, uint64_t now_ms, const ConnKey* reply, const NatBinding* nat,
                                 uint32_t mark) {
-  const uint32_t existing = find(p.key, hash_key(p.key));
-  if (existing != kEmpty) return {CtState::kNew, existing >> 1, (existing & 1) != 0};
   if (p.kind == PacketKind::kIcmpError || p.kind == PacketKind::kIcmpEchoReply) return {};
   if (p.key.protocol == 6 && p.kind == PacketKind::kPorts && !tcp_opens(p.tcp_flags)) return {};
+  const uint32_t existing = live_ref(p.key, now_ms);
+  if (existing != kEmpty) return {CtState::kNew, existing >> 1, (existing & 1) != 0};
   const ConnKey reply_key = reply ? *reply : p.key.reversed();
-  if (find(reply_key, hash_key(reply_key)) != kEmpty) return {};  // another connection owns that reply
+  if (live_ref(reply_key, now_ms) != kEmpty) return {};  // another connection owns that reply
 
   const Zone zone = p.key.zone;
   // Reclaim the dead before refusing the living.

@@ -130,6 +130,8 @@ class ConnTracker {
   TrackResult process_icmp_error(const CtPacket& packet, uint64_t now_ms);
   TrackResult process_hashed(const CtPacket& packet, uint64_t hash, uint64_t now_ms);
   uint32_t find(const ConnKey& key, uint64_t hash) const;
+  // find(), ending (and hiding) an entry past its time.
+  uint32_t live_ref(const ConnKey& key, uint64_t now_ms);
   void index_insert(const ConnKey& key, uint32_t ref);
   void index_erase(const ConnKey& key, uint32_t ref);
   void list_push_tail(ConnId id);

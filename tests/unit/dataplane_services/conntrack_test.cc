@@ -138,6 +138,18 @@ TEST(ConntrackExpiry, RefreshedConnectionSurvivesItsFirstDeadlineAndEndsAfterThe
   EXPECT_EQ(ct.size(), 0u);
 }
 
+TEST(ConntrackExpiry, CommitOverAnExpiredEntryStartsAFreshConnection) {
+  ConnTracker ct{small()};
+  ct.commit(udp(kA, kB, 7000, 53), 0);
+  ct.process(udp(kB, kA, 53, 7000), 1);
+  // 200 s later, before any sweep, the same tuple commits anew (not the stale entry).
+  const auto again = ct.commit(udp(kA, kB, 7000, 53), 200'000);
+  ASSERT_NE(again.conn, kNoConn);
+  EXPECT_FALSE(ct.connection(again.conn).seen_reply);
+  EXPECT_EQ(ct.size(), 1u);
+  EXPECT_EQ(ct.counters().value(ConnTracker::kExpired), 1u);
+}
+
 TEST(ConntrackIcmp, EchoAndRelatedErrors) {
   ConnTracker ct{small()};
   const auto req = parsed(ipv4_packet(kA, kB, 1, icmp_echo(8, 77)));
