@@ -95,8 +95,12 @@ RewriteResult rewrite_side(uint8_t* l3, const Ip& ip, Endpoint which, uint32_t a
     c.l4 = l4 + 6;
     c.l4_is_udp = true;
   }
-  const size_t needed = ip.protocol == kTcp || ip.protocol == kUdp || ip.protocol == kIcmp ? 8 : 0;
-  if (port && l4_len < needed) return RewriteResult::kTruncated;
+  // A packet of our own must hold its whole transport header (its checksum changes with
+  // the address); a quoted one needs its first 8 bytes only when a port changes.
+  size_t needed = 0;
+  if (!icmp) needed = ip.protocol == kTcp ? 20 : ip.protocol == kUdp ? 8 : ip.protocol == kIcmp && port ? 8 : 0;
+  else if (port) needed = ip.protocol == kTcp || ip.protocol == kUdp || ip.protocol == kIcmp ? 8 : 0;
+  if (l4_len < needed) return RewriteResult::kTruncated;
   replace32(l3 + (which == Endpoint::kSource ? 12 : 16), address, c);  // pseudo-header: l4 too
   if (!port) return RewriteResult::kOk;
   Checksums pc;

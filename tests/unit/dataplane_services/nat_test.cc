@@ -148,6 +148,13 @@ TEST(NatRewrite, MalformedPacketsAreRefusedUntouched) {
     EXPECT_NE(rewrite_ipv4(copy.data(), cut, Endpoint::kSource, kExt, 5), RewriteResult::kOk) << cut;
     EXPECT_EQ(copy, good) << cut;
   }
+  // A TCP header cut short (IP lengths consistent) is refused even for an address-only
+  // rewrite: its checksum would go stale.
+  auto short_tcp = ipv4_packet(0x0a000001, 0x08080808, 6, std::vector<uint8_t>(12, 0));
+  const auto short_copy = short_tcp;
+  EXPECT_EQ(rewrite_ipv4(short_tcp.data(), short_tcp.size(), Endpoint::kSource, kExt, std::nullopt),
+            RewriteResult::kTruncated);
+  EXPECT_EQ(short_tcp, short_copy);
   auto frag = good;
   frag[7] = 0x10;  // fragment offset
   EXPECT_EQ(rewrite_ipv4(frag.data(), frag.size(), Endpoint::kSource, kExt, 5), RewriteResult::kFragment);
