@@ -112,6 +112,26 @@ TEST(NatRewrite, SnatAndDnatEqualPacketsBuiltFromScratch) {
   }
 }
 
+// A floating IP is 1:1: addresses change, ports never do.
+TEST(NatRewrite, FloatingIpBothWaysAndTheVmsOwnIcmpErrors) {
+  constexpr uint32_t kFip = 0xcb00710a, kFixed = 0x0a000005, kOutside = 0xcb007101;
+  auto in = ipv4_packet(kOutside, kFip, 6, tcp_segment(5555, 80, 0x02));
+  ASSERT_EQ(rewrite_ipv4(in.data(), in.size(), Endpoint::kDestination, kFixed, std::nullopt), RewriteResult::kOk);
+  EXPECT_EQ(in, ipv4_packet(kOutside, kFixed, 6, tcp_segment(5555, 80, 0x02)));
+  auto reply = ipv4_packet(kFixed, kOutside, 6, tcp_segment(80, 5555, 0x12));
+  ASSERT_EQ(rewrite_ipv4(reply.data(), reply.size(), Endpoint::kSource, kFip, std::nullopt), RewriteResult::kOk);
+  EXPECT_EQ(reply, ipv4_packet(kFip, kOutside, 6, tcp_segment(80, 5555, 0x12)));
+  // The VM refuses a UDP datagram that reached it through the floating IP: its port
+  // unreachable leaves from the floating IP, quoting the datagram as the outside sent it.
+  const auto inside_view = ipv4_packet(kOutside, kFixed, 17, udp_datagram(4000, 9));
+  const auto outside_view = ipv4_packet(kOutside, kFip, 17, udp_datagram(4000, 9));
+  auto error = ipv4_packet(kFixed, kOutside, 1, icmp_error(3, 3, inside_view, 1000));
+  ASSERT_EQ(rewrite_icmp_error(error.data(), error.size(), Endpoint::kSource, kFip, Endpoint::kDestination, kFip,
+                               std::nullopt),
+            RewriteResult::kOk);
+  EXPECT_EQ(error, ipv4_packet(kFip, kOutside, 1, icmp_error(3, 3, outside_view, 1000)));
+}
+
 TEST(NatRewrite, UdpWithoutChecksumStaysWithout) {
   auto packet = ipv4_packet(0x0a000001, 0x08080808, 17, udp_datagram(1000, 53));
   put16(packet, 26, 0);
