@@ -149,3 +149,71 @@ TEST(DhcpBuild, NakAndFrameAddressing) {
 
 }  // namespace
 }  // namespace overcast::dataplane::dhcp
+
+#include "dataplane/dhcp/dhcp_responder.h"
+#include "packet_builder.h"
+
+namespace overcast::dataplane::dhcp {
+namespace {
+
+// Ethernet + IPv4 + UDP 68 -> 67 around a client message, from `mac`.
+std::vector<uint8_t> request_frame(const MacAddress& mac, const std::vector<uint8_t>& message) {
+  auto udp = overcast::testing::udp_datagram(kClientPort, kServerPort, 0);
+  for (uint8_t b : message) udp.push_back(b);
+  overcast::testing::put16(udp, 4, static_cast<uint16_t>(udp.size()));
+  const auto ip = overcast::testing::ipv4_packet(0, 0xffffffff, 17, udp);
+  std::vector<uint8_t> f(6, 0xff);
+  for (uint8_t b : mac.bytes) f.push_back(b);
+  f.push_back(0x08);
+  f.push_back(0x00);
+  for (uint8_t b : ip) f.push_back(b);
+  return f;
+}
+
+TEST(DhcpResponder, AnswersKnownPortsIgnoresUnknownAndPassesDisabledSubnets) {
+  const MacAddress vm{{0xfa, 0x16, 0x3e, 0, 0, 1}}, stranger{{0xfa, 0x16, 0x3e, 0, 0, 2}},
+      no_dhcp{{0xfa, 0x16, 0x3e, 0, 0, 3}};
+  LeaseTable leases;
+  leases[vm.to_u64()] = PortLease{true, lease(), kServer};
+  leases[no_dhcp.to_u64()] = PortLease{false, lease(), kServer};
+  DhcpResponder responder;
+  uint8_t out[1500];
+  size_t n = 0;
+  const auto discover = client_message(MessageType::kDiscover);
+
+  auto f = request_frame(vm, discover);
+  ASSERT_EQ(responder.respond(leases, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kReply);
+  Request parsed_reply;
+  EXPECT_EQ(parse_request_frame(out, n, parsed_reply), ParseError::kNotDhcp) << "the reply goes to port 68";
+  EXPECT_EQ(reinterpret_cast<const DhcpHeader*>(out + 42)->yiaddr.host(), lease().address);
+
+  f = request_frame(stranger, discover);
+  EXPECT_EQ(responder.respond(leases, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kDrop);
+  EXPECT_EQ(responder.counters().value(DhcpResponder::kUnknownMac), 1u);
+
+  f = request_frame(no_dhcp, discover);
+  EXPECT_EQ(responder.respond(leases, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kPass);
+
+  auto bad = discover;
+  bad[239] = 0;  // no magic cookie
+  f = request_frame(vm, bad);
+  EXPECT_EQ(responder.respond(leases, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kDrop);
+  EXPECT_EQ(responder.counters().value(DhcpResponder::kParseErrorBase + static_cast<size_t>(ParseError::kBadMagic)),
+            1u);
+
+  f = request_frame(vm, client_message(MessageType::kRelease));
+  EXPECT_EQ(responder.respond(leases, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kDrop);
+  EXPECT_EQ(responder.counters().value(DhcpResponder::kSilent), 1u);
+
+  const auto not_dhcp = overcast::testing::ipv4_packet(0x0a000005, 0x0a000001, 17,
+                                                       overcast::testing::udp_datagram(5000, 53));
+  std::vector<uint8_t> plain(12, 0x02);
+  plain.push_back(0x08);
+  plain.push_back(0x00);
+  for (uint8_t b : not_dhcp) plain.push_back(b);
+  EXPECT_EQ(responder.respond(leases, plain.data(), plain.size(), out, sizeof(out), n), DhcpResponder::Outcome::kPass);
+  EXPECT_EQ(responder.counters().value(DhcpResponder::kReplies), 1u);
+}
+
+}  // namespace
+}  // namespace overcast::dataplane::dhcp
