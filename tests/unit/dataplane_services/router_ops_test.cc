@@ -65,3 +65,65 @@ TEST(RouterOps, NoErrorsAboutErrorsBroadcastsOrLaterFragments) {
 
 }  // namespace
 }  // namespace overcast::dataplane::route
+
+#include "dataplane/route/ipv6_router_ops.h"
+
+namespace overcast::dataplane::route {
+namespace {
+
+// The checksum verifies if summing with it included gives zero (checked with an
+// independent sum: the pseudo-header laid out in a buffer and internet_checksum()).
+bool icmp6_checksum_ok(const std::vector<uint8_t>& p) {
+  std::vector<uint8_t> pseudo(40, 0);
+  std::copy(p.begin() + 8, p.begin() + 40, pseudo.begin());
+  const size_t n = p.size() - 40;
+  put32(pseudo, 32, static_cast<uint32_t>(n));
+  pseudo[39] = 58;
+  pseudo.insert(pseudo.end(), p.begin() + 40, p.end());
+  return net::internet_checksum(pseudo.data(), pseudo.size()) == 0;
+}
+
+std::vector<uint8_t> with_icmp6_checksum(std::vector<uint8_t> p) {
+  put16(p, 42, 0);
+  put16(p, 42, icmp6_checksum(p.data() + 8, p.data() + 24, p.data() + 40, p.size() - 40));
+  return p;
+}
+
+TEST(Router6Ops, HopLimitEchoReplyAndErrors) {
+  auto udp = ipv6_packet(5, 9, 17, udp_datagram(1, 2));
+  ASSERT_EQ(decrement_hop_limit(udp.data(), udp.size()), TtlResult::kForward);
+  EXPECT_EQ(udp[7], 63);
+  udp[7] = 1;
+  EXPECT_EQ(decrement_hop_limit(udp.data(), udp.size()), TtlResult::kExpired);
+  EXPECT_EQ(decrement_hop_limit(udp.data(), 39), TtlResult::kMalformed);
+
+  auto request = with_icmp6_checksum(ipv6_packet(5, 1, 58, icmp_echo(128, 77)));
+  ASSERT_TRUE(icmp6_checksum_ok(request));
+  ASSERT_TRUE(echo6_reply_in_place(request.data(), request.size()));
+  auto expected = with_icmp6_checksum(ipv6_packet(1, 5, 58, icmp_echo(129, 77)));
+  EXPECT_EQ(request, expected);
+  EXPECT_TRUE(icmp6_checksum_ok(request));
+
+  conntrack::IpBytes router{};
+  router[0] = 0x20; router[1] = 0x01; router[2] = 0x0d; router[3] = 0xb8; router[15] = 1;
+  udp[7] = 1;
+  uint8_t out[1400];
+  const size_t n = build_icmp6_error(udp.data(), udp.size(), icmp6_error::kTimeExceeded, 0, router, out, sizeof(out));
+  ASSERT_EQ(n, 40 + 8 + udp.size());
+  const std::vector<uint8_t> error(out, out + n);
+  EXPECT_TRUE(icmp6_checksum_ok(error));
+  EXPECT_EQ(error[40], 3);
+  EXPECT_EQ(std::vector<uint8_t>(error.begin() + 48, error.end()), udp) << "the whole packet is quoted";
+  EXPECT_EQ(std::vector<uint8_t>(error.begin() + 24, error.begin() + 40),
+            std::vector<uint8_t>(udp.begin() + 8, udp.begin() + 24)) << "sent to the original source";
+  // Never about an error; quotes stop at 1280 bytes.
+  EXPECT_EQ(build_icmp6_error(error.data(), error.size(), 3, 0, router, out, sizeof(out)), 0u);
+  const auto big = ipv6_packet(5, 9, 17, udp_datagram(1, 2, 1400));
+  EXPECT_EQ(build_icmp6_error(big.data(), big.size(), 1, 0, router, out, sizeof(out)), 1280u);
+  auto from_nowhere = udp;
+  std::fill(from_nowhere.begin() + 8, from_nowhere.begin() + 24, 0);
+  EXPECT_EQ(build_icmp6_error(from_nowhere.data(), from_nowhere.size(), 3, 0, router, out, sizeof(out)), 0u);
+}
+
+}  // namespace
+}  // namespace overcast::dataplane::route
