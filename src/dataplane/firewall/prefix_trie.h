@@ -1,15 +1,19 @@
 // A binary trie of address prefixes, each node optionally holding a payload index.
 // visit() walks one address from the root and offers every payload on its path, i.e.
-// every stored prefix that contains the address: at most 33 (IPv4) or 129 (IPv6) nodes
-// however many prefixes are stored.
+// every stored prefix that contains the address, most general first.
 //
-// A large trie (thousands of prefixes) is dense near the root, where every level is
-// one more dependent load. seal() then builds a jump table indexed by the first
-// kJumpBits bits: where the walk stands at that depth, and the payloads it passed on
-// the way, so a lookup starts kJumpBits levels down.
+// Two shortcuts, built by seal() once the last prefix is in:
+//  - path compression: a chain of nodes with one child and no payload (an IPv6 /64 is
+//    a chain of up to 64 of them) is jumped in one step, checking the skipped bits
+//    against the target node's prefix;
+//  - a jump table for large tries (thousands of prefixes are dense near the top, one
+//    dependent load per level): below the prefix all stored prefixes share (a tenant's
+//    IPv6 /48, say), indexed by the next kJumpBits bits, it gives where the walk stands
+//    at that depth and the payloads it passed on the way.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "dataplane/conntrack/conn_key.h"
@@ -19,38 +23,127 @@ namespace overcast::dataplane::firewall {
 class PrefixTrie {
  public:
   static constexpr int32_t kNone = -1;
-
   static constexpr uint8_t kJumpBits = 12;
 
   // `jump_threshold`: node count from which seal() builds the jump table.
   explicit PrefixTrie(size_t jump_threshold = 2048) : nodes_(1), jump_threshold_(jump_threshold) {}
 
-  // The payload slot of `prefix/length` (created as kNone if new), to be filled by the caller.
+  // The payload slot of `prefix/length` (created as kNone if new), to be filled by the
+  // caller. Call seal() after the last one.
   int32_t& payload(const conntrack::IpBytes& prefix, uint8_t length) {
     uint32_t node = 0;
     for (uint8_t bit = 0; bit < length; ++bit) {
-      const int b = (prefix[bit >> 3] >> (7 - (bit & 7))) & 1;
+      const int b = bit_of(prefix, bit);
       if (nodes_[node].child[b] == 0) {
-        nodes_[node].child[b] = static_cast<uint32_t>(nodes_.size());
+        const auto index = static_cast<uint32_t>(nodes_.size());
+        nodes_[node].child[b] = nodes_[node].far[b] = index;
         nodes_.emplace_back();
+        nodes_.back().depth = static_cast<uint8_t>(bit + 1);
       }
       node = nodes_[node].child[b];
     }
     return nodes_[node].payload;
   }
 
+  void seal() {
+    // Each node's own prefix (parents come before children in nodes_).
+    prefixes_.assign(nodes_.size(), conntrack::IpBytes{});
+    for (uint32_t n = 0; n < nodes_.size(); ++n) {
+      for (int b = 0; b < 2; ++b) {
+        const uint32_t c = nodes_[n].child[b];
+        if (c == 0) continue;
+        prefixes_[c] = prefixes_[n];
+        if (b) prefixes_[c][nodes_[n].depth >> 3] |= static_cast<uint8_t>(0x80 >> (nodes_[n].depth & 7));
+      }
+    }
+    // Path compression.
+    for (Node& n : nodes_) {
+      for (int b = 0; b < 2; ++b) {
+        uint32_t c = n.child[b];
+        while (c != 0 && nodes_[c].payload == kNone && ((nodes_[c].child[0] == 0) != (nodes_[c].child[1] == 0)))
+          c = nodes_[c].child[0] ? nodes_[c].child[0] : nodes_[c].child[1];
+        n.far[b] = c;
+      }
+    }
+    build_jump_table();
+  }
+
   // Calls f(payload) for each prefix containing `address` (`bits` = 32 or 128), most
   // general first; stops early when f returns true, and returns whether it did.
-  // Call after the last payload(): builds the jump table when the trie is large.
-  void seal() {
+  template <class F>
+  bool visit(const conntrack::IpBytes& address, uint8_t bits, F&& f) const {
+    uint32_t node = 0;
+    if (!jump_.empty() && bits >= base_depth_ + kJumpBits && matches(address, prefixes_[base_], base_depth_)) {
+      for (int32_t p : base_payloads_)
+        if (f(p)) return true;
+      const Jump& j = jump_[bits_at(address, base_depth_)];
+      for (uint32_t k = 0; k < j.count; ++k)
+        if (f(jump_payloads_[j.first + k])) return true;
+      if (j.node == kNoNode) return false;
+      node = j.node;
+    }
+    for (;;) {
+      const Node& n = nodes_[node];
+      if (n.payload != kNone && f(n.payload)) return true;
+      if (n.depth >= bits) return false;
+      const uint32_t next = n.far[bit_of(address, n.depth)];
+      if (next == 0) return false;
+      // A jump over a chain: the skipped bits must match too, or nothing below does.
+      if (nodes_[next].depth > n.depth + 1 && !matches(address, prefixes_[next], nodes_[next].depth)) return false;
+      node = next;
+    }
+  }
+  size_t node_count() const { return nodes_.size(); }
+
+ private:
+  struct Node {
+    uint32_t child[2] = {0, 0};  // 0 is "none": the root is never anyone's child
+    uint32_t far[2] = {0, 0};    // child[] with one-child chains skipped (seal())
+    int32_t payload = kNone;
+    uint8_t depth = 0;           // prefix length of this node
+  };
+  struct Jump {
+    uint32_t node = 0;   // where the walk stands after kJumpBits bits, or kNoNode
+    uint32_t first = 0;  // its payloads passed on the way: jump_payloads_[first, first + count)
+    uint32_t count = 0;
+  };
+  static constexpr uint32_t kNoNode = UINT32_MAX;
+
+  static int bit_of(const conntrack::IpBytes& a, uint8_t bit) { return (a[bit >> 3] >> (7 - (bit & 7))) & 1; }
+  static bool matches(const conntrack::IpBytes& a, const conntrack::IpBytes& prefix, uint8_t length) {
+    const size_t whole = length >> 3;
+    if (std::memcmp(a.data(), prefix.data(), whole) != 0) return false;
+    if ((length & 7) == 0) return true;
+    const auto mask = static_cast<uint8_t>(0xff00u >> (length & 7));
+    return (a[whole] & mask) == (prefix[whole] & mask);
+  }
+
+  // kJumpBits bits of `a` from bit `from` (from <= 104, so three bytes are in range).
+  static uint32_t bits_at(const conntrack::IpBytes& a, uint8_t from) {
+    const size_t byte = from >> 3;
+    const uint32_t window = (uint32_t{a[byte]} << 16) | (uint32_t{a[byte + 1]} << 8) | a[byte + 2];
+    return (window >> (24 - kJumpBits - (from & 7))) & ((1u << kJumpBits) - 1);
+  }
+
+  void build_jump_table() {
     jump_.clear();
     jump_payloads_.clear();
+    base_payloads_.clear();
     if (nodes_.size() < jump_threshold_) return;
+    // The base: the end of the root's one-child chain (the prefix every entry shares).
+    uint32_t base = 0;
+    while ((nodes_[base].child[0] == 0) != (nodes_[base].child[1] == 0)) {
+      if (nodes_[base].payload != kNone) base_payloads_.push_back(nodes_[base].payload);
+      base = nodes_[base].child[0] ? nodes_[base].child[0] : nodes_[base].child[1];
+    }
+    if (nodes_[base].depth > 104) return;
+    base_ = base;
+    base_depth_ = nodes_[base].depth;
     jump_.resize(size_t{1} << kJumpBits);
     for (uint32_t index = 0; index < jump_.size(); ++index) {
       Jump& j = jump_[index];
       j.first = static_cast<uint32_t>(jump_payloads_.size());
-      uint32_t node = 0;
+      uint32_t node = base;
       for (uint8_t bit = 0; bit < kJumpBits; ++bit) {
         if (nodes_[node].payload != kNone) jump_payloads_.push_back(nodes_[node].payload);
         node = nodes_[node].child[(index >> (kJumpBits - 1 - bit)) & 1];
@@ -61,45 +154,14 @@ class PrefixTrie {
     }
   }
 
-  template <class F>
-  bool visit(const conntrack::IpBytes& address, uint8_t bits, F&& f) const {
-    uint32_t node = 0;
-    uint8_t start = 0;
-    if (!jump_.empty() && bits >= kJumpBits) {
-      const Jump& j = jump_[((uint32_t{address[0]} << 8) | address[1]) >> (16 - kJumpBits)];
-      for (uint32_t k = 0; k < j.count; ++k)
-        if (f(jump_payloads_[j.first + k])) return true;
-      if (j.node == kNoNode) return false;
-      node = j.node;
-      start = kJumpBits;
-    }
-    for (uint8_t bit = start;; ++bit) {
-      const Node& n = nodes_[node];
-      if (n.payload != kNone && f(n.payload)) return true;
-      if (bit == bits) return false;
-      const uint32_t next = n.child[(address[bit >> 3] >> (7 - (bit & 7))) & 1];
-      if (next == 0) return false;
-      node = next;
-    }
-  }
-  size_t node_count() const { return nodes_.size(); }
-
- private:
-  struct Node {
-    uint32_t child[2] = {0, 0};  // 0 is "none": the root is never anyone's child
-    int32_t payload = kNone;
-  };
-  struct Jump {
-    uint32_t node = 0;   // where the walk stands after kJumpBits bits, or kNoNode
-    uint32_t first = 0;  // its payloads passed on the way: jump_payloads_[first, first + count)
-    uint32_t count = 0;
-  };
-  static constexpr uint32_t kNoNode = UINT32_MAX;
-
   std::vector<Node> nodes_;
+  std::vector<conntrack::IpBytes> prefixes_;  // per node, for the compressed jumps
   size_t jump_threshold_;
   std::vector<Jump> jump_;
   std::vector<int32_t> jump_payloads_;
+  uint32_t base_ = 0;                   // where the jump table starts
+  uint8_t base_depth_ = 0;
+  std::vector<int32_t> base_payloads_;  // payloads on the root's chain above the base
 };
 
 }  // namespace overcast::dataplane::firewall

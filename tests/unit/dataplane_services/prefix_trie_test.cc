@@ -57,5 +57,48 @@ TEST(PrefixTrie, VisitOffersEveryContainingPrefixInOrder) {
   }
 }
 
+// IPv6: long prefixes make long one-child chains, which seal() compresses.
+TEST(PrefixTrie, Ipv6ChainsCompressedWithoutLosingOrFindingTooMuch) {
+  std::mt19937 rng(6);
+  for (size_t threshold : {size_t{1}, size_t{1} << 30}) {
+    PrefixTrie trie(threshold);
+    std::vector<std::pair<IpBytes, int>> prefixes;
+    auto address = [&] {
+      IpBytes a{};
+      a[0] = 0x20; a[1] = 0x01;
+      for (int i = 2; i < 16; ++i) a[i] = static_cast<uint8_t>(rng() % (i % 3 == 0 ? 2 : 1) + (i == 15 ? rng() % 4 : 0));
+      return a;
+    };
+    for (int i = 0; i < 400; ++i) {
+      IpBytes p = address();
+      const int length = static_cast<int>(rng() % 129);
+      for (int bit = length; bit < 128; ++bit) p[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
+      int32_t& payload = trie.payload(p, static_cast<uint8_t>(length));
+      if (payload == PrefixTrie::kNone) {
+        payload = static_cast<int32_t>(prefixes.size());
+        prefixes.emplace_back(p, length);
+      }
+    }
+    trie.seal();
+    size_t deep_matches = 0;  // the test means something only if long prefixes match
+    for (int q = 0; q < 5000; ++q) {
+      const IpBytes a = address();
+      std::vector<int32_t> expected;
+      for (size_t i = 0; i < prefixes.size(); ++i)
+        if (inside(a, prefixes[i].first, prefixes[i].second)) expected.push_back(static_cast<int32_t>(i));
+      std::sort(expected.begin(), expected.end(),
+                [&](int32_t x, int32_t y) { return prefixes[x].second < prefixes[y].second; });
+      std::vector<int32_t> got;
+      trie.visit(a, 128, [&](int32_t p) {
+        got.push_back(p);
+        return false;
+      });
+      ASSERT_EQ(got, expected) << "threshold " << threshold << " query " << q;
+      for (int32_t e : expected) deep_matches += prefixes[static_cast<size_t>(e)].second > 64;
+    }
+    EXPECT_GT(deep_matches, 1000u);
+  }
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::firewall
