@@ -45,6 +45,9 @@ class PrefixTrie {
     return nodes_[node].payload;
   }
 
+  // Builds the shortcuts and compacts the trie to the nodes a walk can stop at (root,
+  // payload holders, branch points: about two per prefix), so even a large IPv6 policy
+  // stays in cache. Final: no payload() after it.
   void seal() {
     // Each node's own prefix (parents come before children in nodes_).
     prefixes_.assign(nodes_.size(), conntrack::IpBytes{});
@@ -60,12 +63,12 @@ class PrefixTrie {
     for (Node& n : nodes_) {
       for (int b = 0; b < 2; ++b) {
         uint32_t c = n.child[b];
-        while (c != 0 && nodes_[c].payload == kNone && ((nodes_[c].child[0] == 0) != (nodes_[c].child[1] == 0)))
-          c = nodes_[c].child[0] ? nodes_[c].child[0] : nodes_[c].child[1];
+        while (c != 0 && is_chain(nodes_[c])) c = nodes_[c].child[0] ? nodes_[c].child[0] : nodes_[c].child[1];
         n.far[b] = c;
       }
     }
     build_jump_table();
+    compact();
   }
 
   // Calls f(payload) for each prefix containing `address` (`bits` = 32 or 128), most
@@ -81,6 +84,9 @@ class PrefixTrie {
         if (f(jump_payloads_[j.first + k])) return true;
       if (j.node == kNoNode) return false;
       node = j.node;
+      // The jump may land below the table's depth, past a chain: check the bits skipped.
+      if (nodes_[node].depth > base_depth_ + kJumpBits && !matches(address, prefixes_[node], nodes_[node].depth))
+        return false;
     }
     for (;;) {
       const Node& n = nodes_[node];
@@ -118,6 +124,45 @@ class PrefixTrie {
     return (a[whole] & mask) == (prefix[whole] & mask);
   }
 
+  // One child and no payload: a walk passes through without stopping.
+  static bool is_chain(const Node& n) {
+    return n.payload == kNone && ((n.child[0] == 0) != (n.child[1] == 0));
+  }
+
+  // Keeps the root and the nodes far[] reaches; renumbers links, the base and the jump
+  // table (whose targets move down their chain to the first node kept).
+  void compact() {
+    std::vector<uint32_t> renumber(nodes_.size(), kNoNode);
+    std::vector<uint32_t> order{0};
+    renumber[0] = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+      for (uint32_t f : nodes_[order[i]].far) {
+        if (f == 0 || renumber[f] != kNoNode) continue;
+        renumber[f] = static_cast<uint32_t>(order.size());
+        order.push_back(f);
+      }
+    }
+    auto kept = [&](uint32_t n) {
+      while (renumber[n] == kNoNode) n = nodes_[n].child[0] ? nodes_[n].child[0] : nodes_[n].child[1];
+      return renumber[n];
+    };
+    for (Jump& j : jump_)
+      if (j.node != kNoNode) j.node = kept(j.node);
+    base_ = kept(base_);
+    std::vector<Node> nodes(order.size());
+    std::vector<conntrack::IpBytes> prefixes(order.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      nodes[i] = nodes_[order[i]];
+      for (int b = 0; b < 2; ++b) {
+        const uint32_t f = nodes[i].far[b];
+        nodes[i].far[b] = nodes[i].child[b] = f == 0 ? 0 : renumber[f];
+      }
+      prefixes[i] = prefixes_[order[i]];
+    }
+    nodes_ = std::move(nodes);
+    prefixes_ = std::move(prefixes);
+  }
+
   // kJumpBits bits of `a` from bit `from` (from <= 104, so three bytes are in range).
   static uint32_t bits_at(const conntrack::IpBytes& a, uint8_t from) {
     const size_t byte = from >> 3;
@@ -132,7 +177,7 @@ class PrefixTrie {
     if (nodes_.size() < jump_threshold_) return;
     // The base: the end of the root's one-child chain (the prefix every entry shares).
     uint32_t base = 0;
-    while ((nodes_[base].child[0] == 0) != (nodes_[base].child[1] == 0)) {
+    while ((nodes_[base].child[0] == 0) != (nodes_[base].child[1] == 0)) {  // one child
       if (nodes_[base].payload != kNone) base_payloads_.push_back(nodes_[base].payload);
       base = nodes_[base].child[0] ? nodes_[base].child[0] : nodes_[base].child[1];
     }
