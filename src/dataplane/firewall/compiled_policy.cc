@@ -86,6 +86,11 @@ CompiledPolicy::Result CompiledPolicy::compile(const std::vector<SgRule>& rules,
     for (auto& t : dt.tables) {
       t.trie.seal();
       for (auto& s : t.prefix_ports) s.seal();
+      // Every prefix's ranges include those of the prefixes containing it, so a lookup
+      // checks only the longest prefix on its path: one binary search.
+      t.trie.push_down([&](int32_t below, int32_t above) {
+        t.prefix_ports[static_cast<size_t>(below)].merge(t.prefix_ports[static_cast<size_t>(above)]);
+      });
       for (auto& g : t.groups) g.ports.seal();
     }
   }
@@ -95,8 +100,8 @@ CompiledPolicy::Result CompiledPolicy::compile(const std::vector<SgRule>& rules,
 
 bool CompiledPolicy::ProtocolTable::matches(const FirewallQuery& q, const RemoteGroupMembers& members) const {
   const uint8_t bits = q.family == 4 ? 32 : 128;
-  if (trie.visit(q.remote, bits, [&](int32_t p) { return prefix_ports[static_cast<size_t>(p)].contains(q.port_key); }))
-    return true;
+  const int32_t longest = trie.deepest(q.remote, bits);
+  if (longest != PrefixTrie::kNone && prefix_ports[static_cast<size_t>(longest)].contains(q.port_key)) return true;
   for (const auto& g : groups)
     if (g.ports.contains(q.port_key) && members.contains(g.group, q.family, q.remote)) return true;
   return false;

@@ -3,12 +3,13 @@
 // Rules are split by (direction, family) and then by protocol (one table per protocol
 // number seen, one for "any"). Inside a protocol table:
 //   - remote_ip_prefix rules sit in a PrefixTrie; each trie node holds the merged port
-//     ranges (PortRangeSet) of the rules with exactly that prefix (no remote means /0);
+//     ranges (PortRangeSet) of the rules with that prefix (no remote means /0) and of
+//     every shorter prefix containing it, so only the longest match needs checking;
 //   - remote_group_id rules hold, per group, the merged ranges of that group's rules.
-// A query walks the trie along its remote address (at most 33/129 nodes, a binary search
-// at each node that holds rules) and checks each referenced group (usually one or two:
-// the port's own groups). 10 or 10,000 rules cost about the same: the trie depth and a
-// log2 of the ranges, not the rule count.
+// A query walks the (compressed) trie along its remote address to the longest prefix,
+// does one binary search there, and checks each referenced group (usually one or two:
+// the port's own groups). The cost follows the trie's depth and log2 of the ranges, not
+// the rule count.
 //
 // ICMP rules use "port" type << 8 | code; a rule with a type and no code covers all
 // 256 codes of that type. Neutron's "icmp" on IPv6 means ICMPv6, as Neutron does.

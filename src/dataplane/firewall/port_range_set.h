@@ -28,6 +28,13 @@ class PortRangeSet {
     all_ = ranges_.size() == 1 && ranges_[0] == std::pair<uint16_t, uint16_t>{0, 65535};
   }
 
+  // Adds another sealed set's ranges (this one sealed too) and seals again.
+  void merge(const PortRangeSet& other) {
+    pending_ = ranges_;
+    pending_.insert(pending_.end(), other.ranges_.begin(), other.ranges_.end());
+    seal();
+  }
+
   bool contains(uint16_t value) const {
     if (all_) return true;
     auto it = std::upper_bound(ranges_.begin(), ranges_.end(), value,

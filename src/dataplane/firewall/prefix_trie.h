@@ -99,6 +99,30 @@ class PrefixTrie {
       node = next;
     }
   }
+  // The payload of the longest stored prefix containing `address`, or kNone.
+  int32_t deepest(const conntrack::IpBytes& address, uint8_t bits) const {
+    int32_t last = kNone;
+    visit(address, bits, [&](int32_t p) {
+      last = p;
+      return false;
+    });
+    return last;
+  }
+
+  // Calls merge(payload, ancestor) for every payload and the nearest payload above it,
+  // ancestors before descendants: merging each into the next makes every payload hold
+  // what all the prefixes containing it hold (leaf pushing).
+  template <class F>
+  void push_down(F&& merge) const {
+    std::vector<int32_t> above(nodes_.size(), kNone);
+    for (uint32_t n = 0; n < nodes_.size(); ++n) {  // parents come before children
+      const int32_t payload = nodes_[n].payload;
+      if (payload != kNone && above[n] != kNone) merge(payload, above[n]);
+      for (uint32_t c : nodes_[n].child)
+        if (c) above[c] = payload != kNone ? payload : above[n];
+    }
+  }
+
   size_t node_count() const { return nodes_.size(); }
 
  private:
