@@ -14,6 +14,7 @@ namespace {
 
 using conntrack::IpBytes;
 using conntrack::ipv4_bytes;
+using conntrack::ipv4_of;
 using namespace overcast::testing;
 
 // The obvious matcher: every rule, one by one, straight from Neutron's definitions.
@@ -144,6 +145,40 @@ FirewallQuery query(Direction d, uint8_t proto, uint32_t remote, uint16_t port) 
   q.remote = ipv4_bytes(remote);
   q.port_key = port;
   return q;
+}
+
+// A policy large enough that the trie is sealed with its jump table and compacted
+// (thousands of nodes), with queries aimed inside the rules' prefixes.
+TEST(CompiledPolicy, LargePolicyAgreesWithTheReference) {
+  std::mt19937 rng(99);
+  std::vector<SgRule> rules;
+  for (int i = 0; i < 5000; ++i) {
+    SgRule r;
+    r.protocol = rng() % 2 ? 6 : 17;
+    const uint16_t lo = static_cast<uint16_t>(1 + rng() % 1000);
+    r.port_range_min = lo;
+    r.port_range_max = static_cast<uint16_t>(lo + rng() % 50);
+    r.remote_prefix = ipv4_bytes(static_cast<uint32_t>(rng()) & 0x0fff0fff);
+    r.remote_prefix_length = static_cast<uint8_t>(8 + rng() % 25);
+    rules.push_back(r);
+  }
+  GroupRegistry g;
+  auto p = CompiledPolicy::compile(rules, g).policy;
+  const RemoteGroupMembers none;
+  const std::map<std::string, std::set<IpBytes>> no_members;
+  int allowed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const SgRule& aim = rules[rng() % rules.size()];
+    uint32_t a = ipv4_of(*aim.remote_prefix);
+    if (aim.remote_prefix_length < 32) a |= static_cast<uint32_t>(rng()) & (~0u >> aim.remote_prefix_length);
+    FirewallQuery q = query(Direction::kIngress, static_cast<uint8_t>(rng() % 2 ? 6 : 17), a,
+                            static_cast<uint16_t>(1 + rng() % 1100));
+    const bool expected = reference_allows(rules, q, no_members);
+    allowed += expected;
+    ASSERT_EQ(p->allows(q, none), expected) << i;
+  }
+  EXPECT_GT(allowed, 100);
+  EXPECT_LT(allowed, 2900);
 }
 
 // Neutron's "default" group: all egress (IPv4 and IPv6), ingress only from members.
