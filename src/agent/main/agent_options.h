@@ -7,11 +7,16 @@
 //   --control-socket PATH   default <state-dir>/agent.sock
 //   --vxlan-port N          default 4789
 //   --log-level LEVEL       trace|debug|info|warn|error, default info
+//   --gateway[=PRIORITY]    this host may serve routers' external gateways (L3 gateway);
+//                           of the alive ones the highest PRIORITY (0..255, default 1) is active
+//   --bridge-mappings M     PHYSNET:IFACE[,PHYSNET:IFACE...]: host interfaces reaching
+//                           physical networks (repeatable), as Neutron's agents take them
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace overcast::agent {
 
@@ -23,7 +28,13 @@ struct AgentOptions {
   std::string control_socket;  // filled with <state-dir>/agent.sock when not given
   uint16_t vxlan_port = 4789;
   std::string log_level = "info";
+  bool gateway = false;
+  uint32_t gateway_priority = 0;
+  std::vector<std::string> bridge_mappings;  // "physnet:iface", checked
 };
+
+inline constexpr uint32_t kDefaultGatewayPriority = 1;
+inline constexpr uint32_t kMaxGatewayPriority = 255;
 
 // Exit code for bad flags.
 inline constexpr int kExitBadFlags = 2;

@@ -3,6 +3,7 @@
 #include "controller/model/identity.h"
 #include "controller/model/ip_allocator.h"
 #include "controller/model/logical_model.h"
+#include "controller/model/port_security.h"
 
 namespace overcast::controller {
 
@@ -59,6 +60,17 @@ Status LogicalModel::create_port(Transaction& tx, const PortCreate& request, Por
   p.binding_profile = request.binding_profile;
   if (Status e = choose_mac(state, p.network_id, p.id, request.mac_address, p.mac_address)) return e;
   if (Status e = allocate_fixed_ips(state, p.network_id, p.id, request.fixed_ips, p.fixed_ips)) return e;
+  if (request.security_groups) {
+    if (Status e = set_security_groups(state, *request.security_groups, p)) return e;
+  } else if (p.port_security_enabled && !is_service_port(p)) {
+    auto group = default_security_group(tx, p.project_id);
+    if (!group) return group.error();
+    p.security_groups = {group.value()};
+  }
+  if (request.allowed_address_pairs) {
+    if (Status e = set_address_pairs(*request.allowed_address_pairs, p)) return e;
+  }
+  if (Status e = check_port_security(p, false)) return e;
   p.created_at = p.updated_at = utc_timestamp_now();
   tx.put_port(p);
   created = p;
@@ -105,6 +117,13 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
     if (update.admin_state_up) p.admin_state_up = *update.admin_state_up;
     if (update.port_security_enabled) p.port_security_enabled = *update.port_security_enabled;
     if (update.binding_profile) p.binding_profile = *update.binding_profile;
+    if (update.security_groups) {
+      if (Status e = set_security_groups(state, *update.security_groups, p)) return e;
+    }
+    if (update.allowed_address_pairs) {
+      if (Status e = set_address_pairs(*update.allowed_address_pairs, p)) return e;
+    }
+    if (Status e = check_port_security(p, true)) return e;
     p.updated_at = utc_timestamp_now();
     ++p.revision_number;
     host_changed = p.binding_host_id != current->binding_host_id;
@@ -122,7 +141,24 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
 
 Status LogicalModel::delete_port(const std::string& id) {
   Status error = run_write([&](Transaction& tx) -> Status {
-    if (!tx.state().find_port(id)) return port_not_found(id);
+    const Port* port = tx.state().find_port(id);
+    if (!port) return port_not_found(id);
+    const std::string& owner = port->device_owner;
+    if (owner == kOwnerRouterInterface || owner == kOwnerRouterGateway || owner == kOwnerFloatingIp) {
+      return ModelError::conflict("ServicePortInUse", "Port " + id + " cannot be deleted directly via the port "
+                                                      "API: has device owner " + owner + ".");
+    }
+    // Its floating IPs stay allocated, disassociated (as in Neutron).
+    for (const auto& [fip_id, fip] : tx.state().floating_ips()) {
+      if (fip.port_id != id) continue;
+      FloatingIp released = fip;
+      released.port_id.clear();
+      released.fixed_ip_address.clear();
+      released.router_id.clear();
+      released.updated_at = utc_timestamp_now();
+      ++released.revision_number;
+      tx.put_floating_ip(released);
+    }
     tx.erase_port(id);
     return std::nullopt;
   });

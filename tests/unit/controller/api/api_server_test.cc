@@ -18,7 +18,7 @@ TEST_F(ApiTest, VersionsAndResources) {
   for (const char* path : {"/v2.0", "/v2.0/"}) {
     auto r = call("GET", path);
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.body["resources"].size(), 4u);
+    EXPECT_EQ(r.body["resources"].size(), 8u);
   }
 }
 
