@@ -59,7 +59,10 @@ Status LogicalModel::create_port(Transaction& tx, const PortCreate& request, Por
   p.binding_host_id = request.binding_host_id;
   p.binding_profile = request.binding_profile;
   if (Status e = choose_mac(state, p.network_id, p.id, request.mac_address, p.mac_address)) return e;
-  if (Status e = allocate_fixed_ips(state, p.network_id, p.id, request.fixed_ips, p.fixed_ips)) return e;
+  const bool router_interface = p.device_owner == kOwnerRouterInterface;
+  if (Status e = allocate_fixed_ips(state, p.network_id, p.id, request.fixed_ips, p.fixed_ips, router_interface)) {
+    return e;
+  }
   if (request.security_groups) {
     if (Status e = set_security_groups(state, *request.security_groups, p)) return e;
   } else if (p.port_security_enabled && !is_service_port(p)) {
@@ -107,7 +110,10 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
       if (Status e = choose_mac(state, p.network_id, p.id, update.mac_address, p.mac_address)) return e;
     }
     if (update.fixed_ips) {
-      if (Status e = allocate_fixed_ips(state, p.network_id, p.id, update.fixed_ips, p.fixed_ips)) return e;
+      if (Status e = allocate_fixed_ips(state, p.network_id, p.id, update.fixed_ips, p.fixed_ips,
+                                        p.device_owner == kOwnerRouterInterface)) {
+        return e;
+      }
     }
     if (update.name) p.name = *update.name;
     if (update.description) p.description = *update.description;

@@ -185,7 +185,7 @@ TEST_F(ApiTest, SubnetsAndPortsWithConflicts) {
 
 TEST_F(ApiTest, AgentsAndPortStatus) {
   std::string error;
-  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1"}, error));
+  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1", false, 0, {}}, error));
   auto list = call("GET", "/v2.0/agents");
   ASSERT_EQ(list.body["agents"].size(), 1u);
   const json& a = list.body["agents"][0];

@@ -120,7 +120,8 @@ TEST_F(GatewayHosts, ActiveIsTheHighestPriorityAliveOne) {
   EXPECT_EQ(agents.value()[1].ha_state, "active");
   // None alive: none active.
   model->agent_disconnected("hv1");
-  for (const auto& a : model->router_l3_agents(router).value()) EXPECT_EQ(a.ha_state, "standby");
+  agents = model->router_l3_agents(router);
+  for (const auto& a : agents.value()) EXPECT_EQ(a.ha_state, "standby");
 }
 
 }  // namespace

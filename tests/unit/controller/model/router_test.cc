@@ -51,13 +51,15 @@ TEST_F(Routers, InterfaceRefusals) {
   auto subnet = model->create_subnets({no_gateway});
   ASSERT_TRUE(subnet);
   expect_error(add_subnet(router, subnet.value().front().id), 400, "BadRequest", "gateway IP");
-  // The gateway address already held by a VM port.
+  // The gateway address is the router's: a VM port may not take it, and a second router
+  // finds it taken.
   const std::string net = make_network();
   const std::string s = make_subnet(net, "10.1.0.0/24");
-  ASSERT_TRUE(make_port(net, std::vector<FixedIpRequest>{{s, "10.1.0.1"}}));
-  auto taken = add_subnet(router, s);
-  ASSERT_FALSE(taken);
-  EXPECT_EQ(taken.error().http_status, 409) << taken.error().message;
+  auto vm = make_port(net, std::vector<FixedIpRequest>{{s, "10.1.0.1"}});
+  ASSERT_FALSE(vm);
+  EXPECT_EQ(vm.error().http_status, 409) << vm.error().message;
+  ASSERT_TRUE(add_subnet(router, s));
+  expect_error(add_subnet(make_router(), s), 409, "IpAddressAlreadyAllocated", "10.1.0.1");
 }
 
 TEST_F(Routers, InterfaceByPort) {
