@@ -50,7 +50,9 @@ void handle_list(const Collection& c, const std::string& default_project, const 
   for (size_t i = begin; i < end; ++i) out.push_back(select_fields(items[i], q.fields));
   json body{{c.plural, out}};
   if (q.limit && end < items.size() && end > begin) {
-    std::string next = base_url(req) + "/v2.0/" + c.plural + "?limit=" + std::to_string(*q.limit) +
+    std::string path_name = c.plural;
+    std::replace(path_name.begin(), path_name.end(), '_', '-');
+    std::string next = base_url(req) + "/v2.0/" + path_name + "?limit=" + std::to_string(*q.limit) +
                        "&marker=" + items[end - 1].value("id", "");
     body[c.plural + "_links"] = json::array({{{"rel", "next"}, {"href", next}}});
   }
@@ -91,8 +93,11 @@ void handle_delete(const Collection& c, const httplib::Request& req, httplib::Re
 }  // namespace
 
 void add_collection_routes(httplib::Server& server, const Collection& c, const std::string& default_project) {
-  const std::string collection_path = "/v2\\.0/" + c.plural + "/?";
-  const std::string member_path = "/v2\\.0/" + c.plural + "/([^/]+)";
+  // Bodies say "security_groups", paths "security-groups".
+  std::string path_name = c.plural;
+  std::replace(path_name.begin(), path_name.end(), '_', '-');
+  const std::string collection_path = "/v2\\.0/" + path_name + "/?";
+  const std::string member_path = "/v2\\.0/" + path_name + "/([^/]+)";
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) { send_method_not_allowed(res); };
 
   server.Get(collection_path, [c, default_project](const httplib::Request& req, httplib::Response& res) {

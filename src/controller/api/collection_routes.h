@@ -17,7 +17,7 @@ namespace overcast::controller::api {
 
 struct Collection {
   std::string singular;  // "network"
-  std::string plural;    // "networks"
+  std::string plural;    // "networks", "security_groups" (the path has dashes: security-groups)
   std::function<std::vector<nlohmann::json>()> list;
   std::function<Result<nlohmann::json>(const std::string& id)> show;
   std::function<Result<std::vector<nlohmann::json>>(const std::vector<nlohmann::json>& bodies,

@@ -166,7 +166,7 @@ Collection floating_ip_collection(LogicalModel& model) {
 }
 
 Collection security_group_collection(LogicalModel& model) {
-  Collection c{"security_group", "security-groups", {}, {}, {}, {}, {}, {}};
+  Collection c{"security_group", "security_groups", {}, {}, {}, {}, {}, {}};
   c.list = [&model] {
     std::vector<json> out;
     for (const auto& view : model.list_security_groups()) out.push_back(security_group_json(view));
@@ -194,7 +194,7 @@ Collection security_group_collection(LogicalModel& model) {
 }
 
 Collection security_group_rule_collection(LogicalModel& model) {
-  Collection c{"security_group_rule", "security-group-rules", {}, {}, {}, {}, {}, {}};
+  Collection c{"security_group_rule", "security_group_rules", {}, {}, {}, {}, {}, {}};
   c.list = [&model] {
     std::vector<json> out;
     for (const auto& rule : model.list_security_group_rules()) out.push_back(security_group_rule_json(rule));

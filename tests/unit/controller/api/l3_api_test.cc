@@ -175,7 +175,9 @@ TEST_F(L3Api, L3AgentsOfARouterFollowGatewayHosts) {
     const bool gateway = a["host"] != "hv3";
     EXPECT_EQ(a["agent_type"], gateway ? "L3 agent" : "Overcast agent") << a.dump();
     EXPECT_EQ(a["configurations"]["gateway"], gateway);
-    if (gateway) EXPECT_EQ(a["configurations"]["bridge_mappings"]["physnet1"], "eth1");
+    if (gateway) {
+      EXPECT_EQ(a["configurations"]["bridge_mappings"]["physnet1"], "eth1");
+    }
   }
   auto r = call("POST", "/v2.0/routers",
                 json{{"router", {{"external_gateway_info", {{"network_id", public_net}}}}}}.dump());
