@@ -109,7 +109,7 @@ os security group create web -f json >/dev/null
 out=$(os security group rule create --protocol tcp --dst-port 80 web -f json)
 check "$out" 'd["protocol"] == "tcp" and d["port_range_min"] == 80 and d["port_range_max"] == 80 and d["direction"] == "ingress"'
 expect_failure "already exists" os security group rule create --protocol tcp --dst-port 80 web
-expect_failure "port_range_min" os security group rule create --protocol tcp --dst-port 90:80 web
+expect_failure "Invalid protocol gre for port range" os security group rule create --protocol gre --dst-port 80 web
 check "$(os security group rule list web -f json)" 'len(d) == 3'
 os port create --network n1b --security-group web web-port -f json >/dev/null
 expect_failure "in use" os security group delete web
