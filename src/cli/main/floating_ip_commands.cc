@@ -66,7 +66,14 @@ void set_floating_ip(CommandContext& ctx, const FloatingIpOptions& o) {
     changes["port_id"] = *port;
     if (!o.fixed_ip.empty()) changes["fixed_ip_address"] = o.fixed_ip;
   }
-  update_resource(ctx, kCollection, *id, changes);
+  // The address is resolved already: PUT by ID, without a second lookup.
+  ApiResult result = ctx.client().put("/v2.0/" + std::string(kCollection) + "/" + url_encode(*id),
+                                      {{"floatingip", changes}});
+  if (!result.ok()) {
+    ctx.fail(result);
+    return;
+  }
+  if (result.body.contains("floatingip")) print_object(ctx.out(), ctx.output_format(), result.body["floatingip"]);
 }
 
 }  // namespace
