@@ -89,9 +89,14 @@ TEST(AgentOptionsTest, GatewayAndBridgeMappings) {
         {"--bridge-mappings", ":eth1"}, {"--bridge-mappings", "physnet1:"},
         {"--bridge-mappings", "physnet1:an-interface-name-too-long"}, {"--bridge-mappings", "physnet1:eth/1"},
         {"--bridge-mappings", "physnet1:eth1,physnet1:eth2"}}) {
+    ::testing::internal::CaptureStderr();
     auto p = with(bad);
+    const std::string said = ::testing::internal::GetCapturedStderr();
     EXPECT_FALSE(p.options) << bad.back();
     EXPECT_EQ(p.exit_code, kExitBadFlags) << bad.back();
+    // The refusal names the flag, not some other parse failure.
+    const std::string flag = bad.front().substr(0, bad.front().find('='));
+    EXPECT_NE(said.find(flag + ":"), std::string::npos) << said;
   }
 }
 
