@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -98,7 +99,8 @@ class GatewayFailover(unittest.TestCase):
 
     def ha_states(self, router_id):
         """host -> (ha_state, alive) of the router's L3 agents, straight from the API."""
-        proc = self.ns("curl", "-s", f"http://127.0.0.1:{API_PORT}/v2.0/routers/{router_id}/l3-agents")
+        fetch = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())"
+        proc = self.ns(sys.executable, "-c", fetch, f"http://127.0.0.1:{API_PORT}/v2.0/routers/{router_id}/l3-agents")
         agents = json.loads(proc.stdout)["agents"]
         return {a["host"]: (a["ha_state"], a["alive"]) for a in agents}
 

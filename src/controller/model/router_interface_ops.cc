@@ -158,6 +158,7 @@ Result<RouterInterfaceInfo> LogicalModel::remove_router_interface(const std::str
     }
     Port p = *port;
     info = interface_info(router, p);
+    if (request.subnet_id) info.subnet_id = *request.subnet_id;
     // By subnet, only that subnet's address goes; the port goes with its last one.
     std::vector<FixedIp> kept;
     for (const auto& fixed : p.fixed_ips) {
