@@ -1,4 +1,6 @@
 // Port writes: MAC and fixed IP allocation, binding, status bookkeeping.
+#include <algorithm>
+
 #include "common/mac_address.h"
 #include "controller/model/identity.h"
 #include "controller/model/ip_allocator.h"
@@ -33,6 +35,26 @@ Status choose_mac(const ModelState& state, const std::string& network_id, const 
   }
   return ModelError{503, "MacAddressGenerationFailure",
                     "Unable to generate unique mac on network " + network_id + "."};
+}
+
+// Floating IPs of `port_id` whose fixed IP is not in `kept` lose their association (the
+// address they pointed at is gone), as when the port is deleted; they stay allocated.
+void release_floating_ips(Transaction& tx, const std::string& port_id, const std::vector<FixedIp>& kept) {
+  std::vector<FloatingIp> released;
+  for (const auto& [fip_id, fip] : tx.state().floating_ips()) {
+    if (fip.port_id != port_id) continue;
+    const bool still_there = std::any_of(kept.begin(), kept.end(),
+                                         [&](const FixedIp& f) { return f.ip_address == fip.fixed_ip_address; });
+    if (!still_there) released.push_back(fip);
+  }
+  for (FloatingIp& fip : released) {
+    fip.port_id.clear();
+    fip.fixed_ip_address.clear();
+    fip.router_id.clear();
+    fip.updated_at = utc_timestamp_now();
+    ++fip.revision_number;
+    tx.put_floating_ip(fip);
+  }
 }
 
 ModelError port_not_found(const std::string& id) {
@@ -133,6 +155,7 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
     p.updated_at = utc_timestamp_now();
     ++p.revision_number;
     host_changed = p.binding_host_id != current->binding_host_id;
+    if (update.fixed_ips) release_floating_ips(tx, id, p.fixed_ips);
     tx.put_port(p);  // `current` is stale from here on
     updated = p;
     return std::nullopt;
@@ -155,16 +178,7 @@ Status LogicalModel::delete_port(const std::string& id) {
                                                       "API: has device owner " + owner + ".");
     }
     // Its floating IPs stay allocated, disassociated (as in Neutron).
-    for (const auto& [fip_id, fip] : tx.state().floating_ips()) {
-      if (fip.port_id != id) continue;
-      FloatingIp released = fip;
-      released.port_id.clear();
-      released.fixed_ip_address.clear();
-      released.router_id.clear();
-      released.updated_at = utc_timestamp_now();
-      ++released.revision_number;
-      tx.put_floating_ip(released);
-    }
+    release_floating_ips(tx, id, {});
     tx.erase_port(id);
     return std::nullopt;
   });

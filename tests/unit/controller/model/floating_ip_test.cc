@@ -112,6 +112,23 @@ TEST_F(FloatingIps, Refusals) {
   EXPECT_EQ(model->list_floating_ips().size(), 1u);
 }
 
+TEST_F(FloatingIps, ChangingThePortsFixedIpDisassociates) {
+  auto created = create(vm_port);
+  ASSERT_TRUE(created);
+  const std::string id = created.value().front().floating_ip.id;
+  PortUpdate same;
+  same.fixed_ips = std::vector<FixedIpRequest>{{tenant_subnet, "10.0.0.2"}};
+  ASSERT_TRUE(model->update_port(vm_port, same));
+  EXPECT_EQ(model->show_floating_ip(id).value().floating_ip.port_id, vm_port);  // the address stayed
+  PortUpdate moved;
+  moved.fixed_ips = std::vector<FixedIpRequest>{{tenant_subnet, "10.0.0.50"}};
+  ASSERT_TRUE(model->update_port(vm_port, moved));
+  auto released = model->show_floating_ip(id).value().floating_ip;
+  EXPECT_TRUE(released.port_id.empty());
+  EXPECT_TRUE(released.fixed_ip_address.empty());
+  EXPECT_TRUE(released.router_id.empty());
+}
+
 TEST_F(FloatingIps, StatusFollowsTheGatewayHosts) {
   auto created = create(vm_port);
   ASSERT_TRUE(created);
