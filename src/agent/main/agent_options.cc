@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <string_view>
 
+#include "common/bridge_mapping.h"
 #include "common/ip_address.h"
 
 namespace overcast::agent {
@@ -77,6 +80,15 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
                  "TSO and checksum offload on VM TAPs: super-frames cut in user space, GRO on receive")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
+  std::string gateway_priority;
+  auto* gateway = app.add_option("--gateway", gateway_priority,
+                                 "serve routers' external gateways; optional PRIORITY 0..255 (default 1), the "
+                                 "highest alive one is active")
+                      ->expected(0, 1);
+  std::vector<std::string> mapping_flags;
+  app.add_option("--bridge-mappings", mapping_flags,
+                 "PHYSNET:IFACE[,PHYSNET:IFACE...]: host interfaces reaching physical networks")
+      ->take_all();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -99,6 +111,35 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
     if (auto why = check_host_port(endpoint)) return bad("--controller: " + *why);
   }
   if (o.state_dir.empty()) return bad("--state-dir: empty");
+  if (gateway->count() > 0) {
+    o.gateway = true;
+    o.gateway_priority = kDefaultGatewayPriority;
+    if (!gateway_priority.empty()) {
+      unsigned value = 0;
+      const char* end = gateway_priority.data() + gateway_priority.size();
+      auto [stop, ec] = std::from_chars(gateway_priority.data(), end, value);
+      if (ec != std::errc() || stop != end || value > kMaxGatewayPriority) {
+        return bad("--gateway: priority '" + gateway_priority + "' is not in 0..255");
+      }
+      o.gateway_priority = value;
+    }
+  }
+  for (const auto& flag : mapping_flags) {
+    size_t start = 0;
+    while (start <= flag.size()) {
+      const size_t comma = std::min(flag.find(',', start), flag.size());
+      std::string error;
+      auto mapping = parse_bridge_mapping(std::string_view(flag).substr(start, comma - start), error);
+      if (!mapping) return bad("--bridge-mappings: " + error);
+      for (const auto& earlier : o.bridge_mappings) {
+        if (earlier.substr(0, earlier.find(':')) == mapping->physical_network) {
+          return bad("--bridge-mappings: physical network " + mapping->physical_network + " is mapped twice");
+        }
+      }
+      o.bridge_mappings.push_back(mapping->physical_network + ":" + mapping->interface);
+      start = comma + 1;
+    }
+  }
   if (o.control_socket.empty()) o.control_socket = o.state_dir + "/agent.sock";
   // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
   if (o.control_socket.size() > 107) return bad("--control-socket: path longer than 107 characters");

@@ -11,6 +11,10 @@
 //   --workers N             data-plane threads, 1..64, default 1
 //   --offloads on|off       TSO/checksum offload on VM TAPs (IFF_VNET_HDR), default on
 //   --busy-poll-us N        workers poll without sleeping for N µs after a packet, default 0
+//   --gateway[=PRIORITY]    this host may serve routers' external gateways (L3 gateway);
+//                           of the alive ones the highest PRIORITY (0..255, default 1) is active
+//   --bridge-mappings M     PHYSNET:IFACE[,PHYSNET:IFACE...]: host interfaces reaching
+//                           physical networks (repeatable), as Neutron's agents take them
 #pragma once
 
 #include <cstdint>
@@ -31,7 +35,13 @@ struct AgentOptions {
   unsigned workers = 1;
   bool offloads = true;
   uint32_t busy_poll_us = 0;
+  bool gateway = false;
+  uint32_t gateway_priority = 0;
+  std::vector<std::string> bridge_mappings;  // "physnet:iface", checked
 };
+
+inline constexpr uint32_t kDefaultGatewayPriority = 1;
+inline constexpr uint32_t kMaxGatewayPriority = 255;
 
 // Exit code for bad flags.
 inline constexpr int kExitBadFlags = 2;

@@ -77,6 +77,9 @@ int run(const AgentOptions& o) {
   sb_config.controller = o.controller;
   sb_config.host = o.host;
   sb_config.underlay_ip = o.underlay_ip;
+  sb_config.gateway = o.gateway;
+  sb_config.gateway_priority = o.gateway_priority;
+  sb_config.bridge_mappings = o.bridge_mappings;
   SouthboundClient client(sb_config, sink);
   client.start();
 

@@ -27,6 +27,9 @@ struct SouthboundClientConfig {
   std::string host;
   std::string underlay_ip;
   std::vector<std::string> encapsulations{"vxlan"};
+  bool gateway = false;  // reported in Register: this host may serve routers' gateways
+  uint32_t gateway_priority = 0;
+  std::vector<std::string> bridge_mappings;  // "physnet:iface", reported in Register
 };
 
 struct SouthboundStatus {

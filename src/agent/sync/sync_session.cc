@@ -39,6 +39,9 @@ bool SyncSession::run(sb::Southbound::Stub& stub, grpc::ClientContext& context) 
     registration->set_underlay_ip(config_.underlay_ip);
     for (const auto& encapsulation : config_.encapsulations) registration->add_encapsulations(encapsulation);
     registration->set_agent_version(kAgentVersion);
+    registration->set_gateway(config_.gateway);
+    registration->set_gateway_priority(config_.gateway_priority);
+    for (const auto& mapping : config_.bridge_mappings) registration->add_bridge_mappings(mapping);
     std::lock_guard lock(shared_.mu);
     registration->set_resume_epoch(shared_.status.epoch);
     registration->set_resume_version(shared_.status.version);

@@ -167,15 +167,15 @@ ApiResult NeutronClient::lookup(const std::string& collection, const std::string
 
   ApiResult by_name = get(with_query(base, {{name_field, name_or_id}}));
   if (!by_name.ok()) return by_name;
-  if (!by_name.body.is_object() || !by_name.body.contains(collection) ||
-      !by_name.body[collection].is_array()) {
+  const std::string key = list_key_of(collection);
+  if (!by_name.body.is_object() || !by_name.body.contains(key) || !by_name.body[key].is_array()) {
     by_name.status = 502;
-    by_name.error = "the controller's " + collection + " list has no \"" + collection + "\" array";
+    by_name.error = "the controller's " + collection + " list has no \"" + key + "\" array";
     return by_name;
   }
   // Filter again here: a server that ignores the query filter must not make us pick a stranger.
   std::vector<nlohmann::json> matches;
-  for (const auto& item : by_name.body[collection]) {
+  for (const auto& item : by_name.body[key]) {
     if (item.is_object() && item.contains(name_field) && item[name_field] == name_or_id) {
       matches.push_back(item);
     }
@@ -213,14 +213,26 @@ std::optional<nlohmann::json> NeutronClient::find(const std::string& collection,
   return std::move(result.body);
 }
 
+std::string list_key_of(const std::string& collection) {
+  std::string key = collection;
+  for (char& c : key) {
+    if (c == '-') c = '_';
+  }
+  return key;
+}
+
 std::string singular_of(const std::string& collection) {
-  if (collection.size() > 3 && collection.ends_with("ies")) {
-    return collection.substr(0, collection.size() - 3) + "y";
+  std::string kind = collection;
+  if (kind.size() > 3 && kind.ends_with("ies")) {
+    kind = kind.substr(0, kind.size() - 3) + "y";
+  } else if (kind.size() > 1 && kind.back() == 's') {
+    kind.pop_back();
   }
-  if (collection.size() > 1 && collection.back() == 's') {
-    return collection.substr(0, collection.size() - 1);
+  // Paths use dashes ("security-groups"), bodies underscores ("security_group").
+  for (char& c : kind) {
+    if (c == '-') c = '_';
   }
-  return collection;
+  return kind;
 }
 
 std::string with_query(const std::string& path,

@@ -62,8 +62,12 @@ class NeutronClient {
   std::string endpoint_error_;
 };
 
-// "networks" → "network", "policies" → "policy": the key of a single object's envelope.
+// "networks" → "network", "policies" → "policy", "security-groups" → "security_group":
+// the key of a single object's envelope.
 std::string singular_of(const std::string& collection);
+
+// "security-groups" → "security_groups": the key of a list answer (paths use dashes).
+std::string list_key_of(const std::string& collection);
 
 // path + "?k1=v1&k2=v2" with values percent-encoded; empty `params` returns `path`.
 std::string with_query(const std::string& path,

@@ -40,6 +40,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   register_subnet_commands(app, ctx);
   register_port_commands(app, ctx);
   register_host_commands(app, ctx);
+  register_router_commands(app, ctx);
+  register_floating_ip_commands(app, ctx);
+  register_security_group_commands(app, ctx);
   register_version_command(app, ctx);
   if (register_extra) register_extra(app);
 

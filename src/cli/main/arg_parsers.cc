@@ -1,5 +1,7 @@
 #include "cli/main/arg_parsers.h"
 
+#include <charconv>
+
 #include "common/ip_address.h"
 
 namespace overcast::cli {
@@ -79,6 +81,32 @@ std::optional<nlohmann::json> parse_gateway(const std::string& text, std::string
     return std::nullopt;
   }
   return nlohmann::json(*ip);
+}
+
+namespace {
+std::optional<int> parse_port(const std::string& text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 65535) {
+    return std::nullopt;
+  }
+  return value;
+}
+}  // namespace
+
+std::optional<PortRange> parse_port_range(const std::string& text, std::string& error) {
+  const auto colon = text.find(':');
+  auto min = parse_port(text.substr(0, colon));
+  auto max = colon == std::string::npos ? min : parse_port(text.substr(colon + 1));
+  if (!min || !max) {
+    error = "'" + text + "' is not PORT or MIN:MAX with ports 1..65535";
+    return std::nullopt;
+  }
+  if (*min > *max) {
+    error = "'" + text + "': the first port is above the last";
+    return std::nullopt;
+  }
+  return PortRange{*min, *max};
 }
 
 }  // namespace overcast::cli

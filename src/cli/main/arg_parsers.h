@@ -29,4 +29,12 @@ std::optional<nlohmann::json> parse_gateway(const std::string& text, std::string
 std::optional<std::string> parse_ip(const std::string& text, const std::string& what,
                                     std::string& error);
 
+struct PortRange {
+  int min = 0;
+  int max = 0;
+};
+
+// "80" or "8000:8080" (the openstack client's --dst-port): ports 1..65535, min <= max.
+std::optional<PortRange> parse_port_range(const std::string& text, std::string& error);
+
 }  // namespace overcast::cli

@@ -53,14 +53,14 @@ std::optional<json> CommandContext::list(
     fail(result);
     return std::nullopt;
   }
-  if (!result.body.is_object() || !result.body.contains(collection) ||
-      !result.body[collection].is_array()) {
+  const std::string key = list_key_of(collection);
+  if (!result.body.is_object() || !result.body.contains(key) || !result.body[key].is_array()) {
     result.status = 502;
-    result.error = "the controller's answer has no \"" + collection + "\" list";
+    result.error = "the controller's answer has no \"" + key + "\" list";
     fail(result);
     return std::nullopt;
   }
-  return std::move(result.body[collection]);
+  return std::move(result.body[key]);
 }
 
 }  // namespace overcast::cli

@@ -16,6 +16,9 @@ void register_network_commands(CLI::App& root, CommandContext& ctx);
 void register_subnet_commands(CLI::App& root, CommandContext& ctx);
 void register_port_commands(CLI::App& root, CommandContext& ctx);
 void register_host_commands(CLI::App& root, CommandContext& ctx);
+void register_router_commands(CLI::App& root, CommandContext& ctx);
+void register_floating_ip_commands(CLI::App& root, CommandContext& ctx);
+void register_security_group_commands(CLI::App& root, CommandContext& ctx);
 void register_version_command(CLI::App& root, CommandContext& ctx);
 
 // --enable / --disable as one tri-state: unset, true, false.

@@ -23,11 +23,21 @@ struct Extension {
 constexpr Extension kExtensions[] = {
     {"agent", "agent", "The agent management extension."},
     {"binding", "Port Binding", "Expose port bindings of a virtual port to external application."},
+    {"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs."},
     {"external-net", "Neutron external network", "Adds external network attribute to network resource."},
+    {"ext-gw-mode", "Neutron L3 Configurable external gateway mode",
+     "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"},
+    {"extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"},
+    {"l3-ha", "HA Router extension", "Adds HA capability to routers."},
+    {"l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents"},
     {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
     {"net-mtu-writable", "Network MTU (writable)", "Provides a writable MTU attribute for a network resource."},
     {"port-security", "Port Security", "Provides port security."},
     {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks."},
+    {"router", "Neutron L3 Router",
+     "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via "
+     "a NAT gateway."},
+    {"security-group", "security-group", "The security groups extension."},
     {"project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."},
     {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes."},
     {"standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."},
@@ -72,8 +82,11 @@ void ApiServer::register_routes() {
   });
   allow_only_get(s, "/v2\\.0/?", [](const httplib::Request& req, httplib::Response& res) {
     json resources = json::array();
-    for (const auto& [singular, plural] : {std::pair{"network", "networks"}, std::pair{"subnet", "subnets"},
-                                           std::pair{"port", "ports"}, std::pair{"agent", "agents"}}) {
+    for (const auto& [singular, plural] :
+         {std::pair{"network", "networks"}, std::pair{"subnet", "subnets"}, std::pair{"port", "ports"},
+          std::pair{"agent", "agents"}, std::pair{"router", "routers"}, std::pair{"floatingip", "floatingips"},
+          std::pair{"security_group", "security-groups"},
+          std::pair{"security_group_rule", "security-group-rules"}}) {
       resources.push_back({{"name", singular}, {"collection", plural},
                            {"links", json::array({{{"href", base_url(req) + "/v2.0/" + plural},
                                                    {"rel", "self"}}})}});
@@ -104,6 +117,11 @@ void ApiServer::register_routes() {
   add_collection_routes(s, subnet_collection(model_), config_.default_project);
   add_collection_routes(s, port_collection(model_), config_.default_project);
   add_collection_routes(s, agent_collection(model_), config_.default_project);
+  add_router_action_routes(s, model_);
+  add_collection_routes(s, router_collection(model_), config_.default_project);
+  add_collection_routes(s, floating_ip_collection(model_), config_.default_project);
+  add_collection_routes(s, security_group_collection(model_), config_.default_project);
+  add_collection_routes(s, security_group_rule_collection(model_), config_.default_project);
 
   // Unrouted paths get Neutron's envelope too (httplib calls this for any status >= 400;
   // handlers that already wrote an error body keep it).

@@ -13,8 +13,6 @@ void send_method_not_allowed(httplib::Response& res) {
   send_error(res, ModelError{405, "HTTPMethodNotAllowed", "The method is not allowed for this resource."});
 }
 
-namespace {
-
 std::string project_of(const httplib::Request& req, const std::string& default_project) {
   for (const char* header : {"X-Project-Id", "X-Tenant-Id"}) {
     std::string value = req.get_header_value(header);
@@ -23,9 +21,15 @@ std::string project_of(const httplib::Request& req, const std::string& default_p
   return default_project;
 }
 
-void handle_list(const Collection& c, const httplib::Request& req, httplib::Response& res) {
+namespace {
+
+void handle_list(const Collection& c, const std::string& default_project, const httplib::Request& req,
+                 httplib::Response& res) {
   auto query = parse_list_query(req.params);
   if (!query) return send_error(res, query.error());
+  if (c.before_list) {
+    if (Status error = c.before_list(project_of(req, default_project))) return send_error(res, *error);
+  }
   const ListQuery& q = query.value();
   std::vector<json> items;
   for (auto& item : c.list()) {
@@ -46,7 +50,9 @@ void handle_list(const Collection& c, const httplib::Request& req, httplib::Resp
   for (size_t i = begin; i < end; ++i) out.push_back(select_fields(items[i], q.fields));
   json body{{c.plural, out}};
   if (q.limit && end < items.size() && end > begin) {
-    std::string next = base_url(req) + "/v2.0/" + c.plural + "?limit=" + std::to_string(*q.limit) +
+    std::string path_name = c.plural;
+    std::replace(path_name.begin(), path_name.end(), '_', '-');
+    std::string next = base_url(req) + "/v2.0/" + path_name + "?limit=" + std::to_string(*q.limit) +
                        "&marker=" + items[end - 1].value("id", "");
     body[c.plural + "_links"] = json::array({{{"rel", "next"}, {"href", next}}});
   }
@@ -87,11 +93,16 @@ void handle_delete(const Collection& c, const httplib::Request& req, httplib::Re
 }  // namespace
 
 void add_collection_routes(httplib::Server& server, const Collection& c, const std::string& default_project) {
-  const std::string collection_path = "/v2\\.0/" + c.plural + "/?";
-  const std::string member_path = "/v2\\.0/" + c.plural + "/([^/]+)";
+  // Bodies say "security_groups", paths "security-groups".
+  std::string path_name = c.plural;
+  std::replace(path_name.begin(), path_name.end(), '_', '-');
+  const std::string collection_path = "/v2\\.0/" + path_name + "/?";
+  const std::string member_path = "/v2\\.0/" + path_name + "/([^/]+)";
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) { send_method_not_allowed(res); };
 
-  server.Get(collection_path, [c](const httplib::Request& req, httplib::Response& res) { handle_list(c, req, res); });
+  server.Get(collection_path, [c, default_project](const httplib::Request& req, httplib::Response& res) {
+    handle_list(c, default_project, req, res);
+  });
   if (c.create) {
     server.Post(collection_path, [c, default_project](const httplib::Request& req, httplib::Response& res) {
       handle_create(c, default_project, req, res);

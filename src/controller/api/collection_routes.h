@@ -17,7 +17,7 @@ namespace overcast::controller::api {
 
 struct Collection {
   std::string singular;  // "network"
-  std::string plural;    // "networks"
+  std::string plural;    // "networks", "security_groups" (the path has dashes: security-groups)
   std::function<std::vector<nlohmann::json>()> list;
   std::function<Result<nlohmann::json>(const std::string& id)> show;
   std::function<Result<std::vector<nlohmann::json>>(const std::vector<nlohmann::json>& bodies,
@@ -25,7 +25,13 @@ struct Collection {
       create;
   std::function<Result<nlohmann::json>(const std::string& id, const nlohmann::json& body)> update;
   std::function<Status(const std::string& id)> remove;
+  // Called with the caller's project before a list; may be empty. Security groups use
+  // it to create the project's default group on first sight, as Neutron does.
+  std::function<Status(const std::string& project)> before_list;
 };
+
+// The project a request acts for: X-Project-Id or X-Tenant-Id, else `default_project`.
+std::string project_of(const httplib::Request& req, const std::string& default_project);
 
 // Registers /v2.0/<plural> and /v2.0/<plural>/<id>. `default_project` applies when a
 // create names no project and the request has no X-Project-Id header.

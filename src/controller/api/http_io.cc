@@ -24,8 +24,7 @@ std::string base_url(const httplib::Request& req) {
   return "http://" + host;
 }
 
-Result<Envelope> read_envelope(const httplib::Request& req, const std::string& singular,
-                                        const std::string& plural, bool allow_bulk) {
+Result<json> read_json_object(const httplib::Request& req) {
   // No Neutron body nests deeper than a few levels; copying or printing a deeper one
   // recurses once per level, and a megabyte of '[' would overflow the stack.
   constexpr int kMaxDepth = 32;
@@ -44,6 +43,14 @@ Result<Envelope> read_envelope(const httplib::Request& req, const std::string& s
   if (!body.is_object()) {
     return ModelError{400, "HTTPBadRequest", "Malformed request body: expected a JSON object"};
   }
+  return body;
+}
+
+Result<Envelope> read_envelope(const httplib::Request& req, const std::string& singular,
+                                        const std::string& plural, bool allow_bulk) {
+  auto parsed = read_json_object(req);
+  if (!parsed) return parsed.error();
+  json& body = parsed.value();
   if (body.size() == 1 && body.contains(singular)) {
     if (!body[singular].is_object()) {
       return ModelError::bad_request("Invalid input: '" + singular + "' must be a dictionary of attributes.");

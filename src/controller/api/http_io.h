@@ -26,6 +26,9 @@ struct Envelope {
   bool bulk = false;                   // sent as {"<plural>": [...]}
 };
 
+// Parses a body that must be one JSON object (bounded nesting), e.g. an action's.
+Result<nlohmann::json> read_json_object(const httplib::Request& req);
+
 // Parses `{"<singular>": {...}}` or, when `allow_bulk`, `{"<plural>": [{...}, ...]}`.
 Result<Envelope> read_envelope(const httplib::Request& req, const std::string& singular,
                                                   const std::string& plural, bool allow_bulk);

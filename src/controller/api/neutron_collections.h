@@ -10,5 +10,13 @@ Collection network_collection(LogicalModel& model);
 Collection subnet_collection(LogicalModel& model);
 Collection port_collection(LogicalModel& model);
 Collection agent_collection(LogicalModel& model);
+Collection router_collection(LogicalModel& model);
+Collection floating_ip_collection(LogicalModel& model);
+Collection security_group_collection(LogicalModel& model);
+Collection security_group_rule_collection(LogicalModel& model);
+
+// PUT /v2.0/routers/{id}/add_router_interface and remove_router_interface, and
+// GET /v2.0/routers/{id}/l3-agents (l3_agent_scheduler, l3-ha).
+void add_router_action_routes(httplib::Server& server, LogicalModel& model);
 
 }  // namespace overcast::controller::api

@@ -1,16 +1,11 @@
 #include "controller/api/request_parsers.h"
 
 #include "controller/api/attribute_reader.h"
+#include "controller/api/parser_helpers.h"
 
 namespace overcast::controller::api {
 
 using nlohmann::json;
-
-namespace {
-
-// Attributes every resource shows but no request may set.
-const std::set<std::string> kAlwaysReadOnly = {"id", "status", "created_at", "updated_at",
-                                               "revision_number", "tags"};
 
 Status read_project(const AttributeReader& reader, const std::string& default_project, std::string& project) {
   std::optional<std::string> tenant, project_id;
@@ -32,6 +27,7 @@ Status refuse_create_only(const AttributeReader& reader) {
   return std::nullopt;
 }
 
+namespace {
 Status read_pools(const AttributeReader& reader, std::optional<std::vector<AllocationPool>>& out) {
   if (!reader.has("allocation_pools")) return std::nullopt;
   const json& value = reader.raw("allocation_pools");
@@ -48,15 +44,21 @@ Status read_pools(const AttributeReader& reader, std::optional<std::vector<Alloc
   return std::nullopt;
 }
 
-Status read_routes(const AttributeReader& reader, std::optional<std::vector<HostRoute>>& out) {
-  if (!reader.has("host_routes")) return std::nullopt;
-  const json& value = reader.raw("host_routes");
-  if (!value.is_array()) return invalid_input("host_routes", "'" + value.dump() + "' is not a list");
+}  // namespace
+
+Status read_routes(const AttributeReader& reader, std::optional<std::vector<HostRoute>>& out, const std::string& key) {
+  if (!reader.has(key)) return std::nullopt;
+  const json& value = reader.raw(key);
+  if (value.is_null() && key == "routes") {
+    out = std::vector<HostRoute>{};
+    return std::nullopt;
+  }
+  if (!value.is_array()) return invalid_input(key, "'" + value.dump() + "' is not a list");
   std::vector<HostRoute> routes;
   for (const auto& item : value) {
     if (!item.is_object() || item.size() != 2 || !item.contains("destination") || !item.contains("nexthop") ||
         !item["destination"].is_string() || !item["nexthop"].is_string()) {
-      return invalid_input("host_routes", "'" + item.dump() + "' is not {\"destination\": CIDR, \"nexthop\": IP}");
+      return invalid_input(key, "'" + item.dump() + "' is not {\"destination\": CIDR, \"nexthop\": IP}");
     }
     routes.push_back({item["destination"].get<std::string>(), item["nexthop"].get<std::string>()});
   }
@@ -64,21 +66,22 @@ Status read_routes(const AttributeReader& reader, std::optional<std::vector<Host
   return std::nullopt;
 }
 
-Status read_fixed_ips(const AttributeReader& reader, std::optional<std::vector<FixedIpRequest>>& out) {
-  if (!reader.has("fixed_ips")) return std::nullopt;
-  const json& value = reader.raw("fixed_ips");
+Status read_fixed_ips(const AttributeReader& reader, std::optional<std::vector<FixedIpRequest>>& out,
+                      const std::string& key) {
+  if (!reader.has(key)) return std::nullopt;
+  const json& value = reader.raw(key);
   if (value.is_null()) {
     out = std::vector<FixedIpRequest>{};
     return std::nullopt;
   }
-  if (!value.is_array()) return invalid_input("fixed_ips", "'" + value.dump() + "' is not a list");
+  if (!value.is_array()) return invalid_input(key, "'" + value.dump() + "' is not a list");
   std::vector<FixedIpRequest> requests;
   for (const auto& item : value) {
-    if (!item.is_object()) return invalid_input("fixed_ips", "'" + item.dump() + "' is not a dictionary");
+    if (!item.is_object()) return invalid_input(key, "'" + item.dump() + "' is not a dictionary");
     FixedIpRequest request;
     for (const auto& [key, field] : item.items()) {
       if ((key != "subnet_id" && key != "ip_address") || !field.is_string()) {
-        return invalid_input("fixed_ips", "'" + item.dump() + "' may hold only subnet_id and ip_address strings");
+        return invalid_input(key, "'" + item.dump() + "' may hold only subnet_id and ip_address strings");
       }
       (key == "subnet_id" ? request.subnet_id : request.ip_address) = field.get<std::string>();
     }
@@ -88,8 +91,8 @@ Status read_fixed_ips(const AttributeReader& reader, std::optional<std::vector<F
   return std::nullopt;
 }
 
+namespace {
 Status read_vnic_type(const AttributeReader& reader) { return reader.read_fixed("binding:vnic_type", "normal"); }
-
 }  // namespace
 
 Result<NetworkCreate> parse_network_create(const json& body, const std::string& default_project) {
@@ -108,13 +111,15 @@ Result<NetworkCreate> parse_network_create(const json& body, const std::string& 
   if (!e) e = r.read_bool("shared", n.shared);
   if (!e) e = r.read_bool("port_security_enabled", n.port_security_enabled);
   if (!e) e = r.read_int("mtu", n.mtu);
-  if (!e) e = r.read_int("provider:segmentation_id", n.vni);
-  if (!e) e = r.read_fixed("provider:network_type", "vxlan");
-  if (!e) e = r.read_fixed("provider:physical_network", nullptr);
-  if (!e) e = r.read_fixed("router:external", false);
+  if (!e) e = r.read_int("provider:segmentation_id", n.segmentation_id);
+  if (!e) e = r.read_string("provider:network_type", n.network_type);
+  std::optional<std::optional<std::string>> physnet;
+  if (!e) e = r.read_nullable_string("provider:physical_network", physnet);
+  if (!e) e = r.read_bool("router:external", n.external);
   if (!e) e = r.read_fixed("availability_zone_hints", json::array());
   if (!e) e = r.read_fixed("qos_policy_id", nullptr);
   if (e) return *e;
+  if (physnet && *physnet) n.physical_network = **physnet;
   return n;
 }
 
@@ -136,7 +141,7 @@ Result<NetworkUpdate> parse_network_update(const json& body) {
   if (!e) e = r.read_bool("shared", n.shared);
   if (!e) e = r.read_bool("port_security_enabled", n.port_security_enabled);
   if (!e) e = r.read_int("mtu", n.mtu);
-  if (!e) e = r.read_fixed("router:external", false);
+  if (!e) e = r.read_bool("router:external", n.external);
   if (!e) e = r.read_fixed("qos_policy_id", nullptr);
   if (e) return *e;
   return n;
@@ -167,7 +172,7 @@ Result<SubnetCreate> parse_subnet_create(const json& body, const std::string& de
   if (!e) e = read_pools(r, s.allocation_pools);
   if (!e) e = r.read_bool("enable_dhcp", s.enable_dhcp);
   if (!e) e = r.read_string_list("dns_nameservers", dns);
-  if (!e) e = read_routes(r, routes);
+  if (!e) e = read_routes(r, routes, "host_routes");
   if (!e) e = r.read_nullable_string("ipv6_ra_mode", ra_mode);
   if (!e) e = r.read_nullable_string("ipv6_address_mode", address_mode);
   if (!e) e = r.read_fixed("subnetpool_id", nullptr);
@@ -199,7 +204,7 @@ Result<SubnetUpdate> parse_subnet_update(const json& body) {
   if (!e) e = r.read_string("description", s.description);
   if (!e) e = r.read_bool("enable_dhcp", s.enable_dhcp);
   if (!e) e = r.read_string_list("dns_nameservers", s.dns_nameservers);
-  if (!e) e = read_routes(r, s.host_routes);
+  if (!e) e = read_routes(r, s.host_routes, "host_routes");
   if (e) return *e;
   return s;
 }
@@ -212,12 +217,52 @@ const std::set<std::string> kPortAttributes = {
     "extra_dhcp_opts", "description", "qos_policy_id", "id", "status", "created_at", "updated_at",
     "revision_number", "tags"};
 
+// security_groups: a list of ids; null means none.
+Status read_security_groups(const AttributeReader& r, std::optional<std::vector<std::string>>& out) {
+  if (r.has("security_groups") && r.raw("security_groups").is_null()) {
+    out = std::vector<std::string>{};
+    return std::nullopt;
+  }
+  return r.read_string_list("security_groups", out);
+}
+
+// allowed_address_pairs: [{"ip_address": IP or CIDR, "mac_address"?: MAC}]; null means none.
+Status read_address_pairs(const AttributeReader& r, std::optional<std::vector<AllowedAddressPair>>& out) {
+  const std::string key = "allowed_address_pairs";
+  if (!r.has(key)) return std::nullopt;
+  const json& value = r.raw(key);
+  if (value.is_null()) {
+    out = std::vector<AllowedAddressPair>{};
+    return std::nullopt;
+  }
+  if (!value.is_array()) return invalid_input(key, "'" + value.dump() + "' is not a list");
+  std::vector<AllowedAddressPair> pairs;
+  for (const auto& item : value) {
+    if (!item.is_object() || !item.contains("ip_address") || !item["ip_address"].is_string()) {
+      return invalid_input(key, "'" + item.dump() + "' is not {\"ip_address\": IP or CIDR, \"mac_address\": MAC}");
+    }
+    AllowedAddressPair pair{item["ip_address"].get<std::string>(), ""};
+    for (const auto& [field, v] : item.items()) {
+      if (field == "ip_address") continue;
+      if (field != "mac_address" || !v.is_string()) {
+        return invalid_input(key, "'" + item.dump() + "' may hold only ip_address and mac_address strings");
+      }
+      pair.mac_address = v.get<std::string>();
+    }
+    pairs.push_back(std::move(pair));
+  }
+  out = std::move(pairs);
+  return std::nullopt;
+}
+
 Status read_port_common(const AttributeReader& r, std::optional<std::string>& name,
                         std::optional<std::string>& description, std::optional<std::string>& device_id,
                         std::optional<std::string>& device_owner, std::optional<std::string>& host,
                         std::optional<bool>& admin_up, std::optional<bool>& port_security,
                         std::optional<json>& profile, std::optional<std::vector<FixedIpRequest>>& fixed_ips,
-                        std::optional<std::string>& mac) {
+                        std::optional<std::string>& mac,
+                        std::optional<std::vector<std::string>>& security_groups,
+                        std::optional<std::vector<AllowedAddressPair>>& address_pairs) {
   Status e = r.read_string("name", name);
   if (!e) e = r.read_string("description", description);
   if (!e) e = r.read_string("device_id", device_id);
@@ -226,11 +271,11 @@ Status read_port_common(const AttributeReader& r, std::optional<std::string>& na
   if (!e) e = r.read_bool("admin_state_up", admin_up);
   if (!e) e = r.read_bool("port_security_enabled", port_security);
   if (!e) e = r.read_object("binding:profile", profile);
-  if (!e) e = read_fixed_ips(r, fixed_ips);
+  if (!e) e = read_fixed_ips(r, fixed_ips, "fixed_ips");
   if (!e) e = r.read_string("mac_address", mac);
   if (!e) e = read_vnic_type(r);
-  if (!e) e = r.read_fixed("security_groups", json::array());
-  if (!e) e = r.read_fixed("allowed_address_pairs", json::array());
+  if (!e) e = read_security_groups(r, security_groups);
+  if (!e) e = read_address_pairs(r, address_pairs);
   if (!e) e = r.read_fixed("extra_dhcp_opts", json::array());
   if (!e) e = r.read_fixed("qos_policy_id", nullptr);
   return e;
@@ -253,7 +298,7 @@ Result<PortCreate> parse_port_create(const json& body, const std::string& defaul
   if (!e) e = r.read_string("network_id", p.network_id);
   if (!e) {
     e = read_port_common(r, name, description, device_id, device_owner, host, admin_up, p.port_security_enabled,
-                         profile, p.fixed_ips, mac);
+                         profile, p.fixed_ips, mac, p.security_groups, p.allowed_address_pairs);
   }
   if (e) return *e;
   p.name = name.value_or("");
@@ -276,7 +321,8 @@ Result<PortUpdate> parse_port_update(const json& body) {
                                    "revision_number", "tags"});
   if (!e) {
     e = read_port_common(r, p.name, p.description, p.device_id, p.device_owner, p.binding_host_id,
-                         p.admin_state_up, p.port_security_enabled, p.binding_profile, p.fixed_ips, p.mac_address);
+                         p.admin_state_up, p.port_security_enabled, p.binding_profile, p.fixed_ips, p.mac_address,
+                         p.security_groups, p.allowed_address_pairs);
   }
   if (e) return *e;
   return p;

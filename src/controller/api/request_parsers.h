@@ -20,6 +20,18 @@ Result<SubnetUpdate> parse_subnet_update(const nlohmann::json& body);
 Result<PortCreate> parse_port_create(const nlohmann::json& body, const std::string& default_project);
 Result<PortUpdate> parse_port_update(const nlohmann::json& body);
 
+Result<RouterCreate> parse_router_create(const nlohmann::json& body, const std::string& default_project);
+Result<RouterUpdate> parse_router_update(const nlohmann::json& body);
+// The body of add_router_interface / remove_router_interface (not enveloped).
+Result<RouterInterfaceRequest> parse_router_interface(const nlohmann::json& body);
+Result<FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& body, const std::string& default_project);
+Result<FloatingIpUpdate> parse_floating_ip_update(const nlohmann::json& body);
+Result<SecurityGroupCreate> parse_security_group_create(const nlohmann::json& body,
+                                                        const std::string& default_project);
+Result<SecurityGroupUpdate> parse_security_group_update(const nlohmann::json& body);
+Result<SecurityGroupRuleCreate> parse_security_group_rule_create(const nlohmann::json& body,
+                                                                 const std::string& default_project);
+
 // POST /v2.0/agents: only a static VTEP may be created (see static_vtep_parser.cc).
 Result<StaticVtepCreate> parse_static_vtep_create(const nlohmann::json& body, const std::string& default_project);
 

@@ -21,10 +21,12 @@ json network_json(const NetworkView& view) {
               {"shared", n.shared},
               {"subnets", view.subnet_ids},
               {"mtu", n.mtu},
-              {"provider:network_type", "vxlan"},
-              {"provider:physical_network", nullptr},
-              {"provider:segmentation_id", n.vni},
-              {"router:external", false},
+              {"provider:network_type", n.network_type},
+              {"provider:physical_network", n.physical_network.empty() ? json(nullptr) : json(n.physical_network)},
+              {"provider:segmentation_id", n.network_type == "vxlan"  ? json(n.vni)
+                                           : n.network_type == "vlan" ? json(n.vlan_id)
+                                                                      : json(nullptr)},
+              {"router:external", n.external},
               {"port_security_enabled", n.port_security_enabled},
               {"description", n.description},
               {"tags", json::array()},
@@ -67,7 +69,8 @@ json subnet_json(const Subnet& s) {
 json port_json(const PortView& view) {
   const Port& p = view.port;
   json vif_details = json::object();
-  if (view.vif_type == "tap") vif_details = json{{"port_filter", false}};
+  // The agent filters the port itself (security groups, anti-spoofing).
+  if (view.vif_type == "tap") vif_details = json{{"port_filter", true}};
   return json{{"id", p.id},
               {"name", p.name},
               {"network_id", p.network_id},
@@ -84,9 +87,9 @@ json port_json(const PortView& view) {
               {"binding:vnic_type", "normal"},
               {"binding:vif_details", vif_details},
               {"binding:profile", p.binding_profile},
-              {"security_groups", json::array()},
+              {"security_groups", p.security_groups},
               {"port_security_enabled", p.port_security_enabled},
-              {"allowed_address_pairs", json::array()},
+              {"allowed_address_pairs", p.allowed_address_pairs},
               {"extra_dhcp_opts", json::array()},
               {"description", p.description},
               {"tags", json::array()},
@@ -98,13 +101,27 @@ json port_json(const PortView& view) {
 json agent_json(const AgentView& view) {
   const Agent& a = view.agent;
   const bool is_static = a.kind == HostKind::kStaticVtep;
+  json configurations{{"tunneling_ip", a.underlay_ip}, {"tunnel_types", a.encapsulations}};
+  if (!is_static) {
+    json mappings = json::object();
+    for (const auto& text : a.bridge_mappings) {
+      const auto colon = text.find(':');
+      if (colon != std::string::npos) mappings[text.substr(0, colon)] = text.substr(colon + 1);
+    }
+    configurations["bridge_mappings"] = mappings;
+    configurations["gateway"] = a.gateway;
+    if (a.gateway) {
+      configurations["gateway_priority"] = a.gateway_priority;
+      configurations["agent_mode"] = "dvr_snat";  // routes locally, and serves SNAT gateways
+    }
+  }
   return json{{"id", a.id},
-              {"agent_type", is_static ? kStaticVtepAgentType : kAgentAgentType},
+              {"agent_type", is_static ? kStaticVtepAgentType : a.gateway ? kL3AgentType : kAgentAgentType},
               {"binary", is_static ? "" : "overcast-agent"},
               {"host", a.host},
               {"alive", view.alive},
               {"admin_state_up", a.admin_state_up},
-              {"configurations", {{"tunneling_ip", a.underlay_ip}, {"tunnel_types", a.encapsulations}}},
+              {"configurations", configurations},
               {"created_at", a.created_at},
               {"started_at", a.started_at},
               {"heartbeat_timestamp", view.heartbeat_timestamp.empty() ? json(nullptr)

@@ -1,6 +1,9 @@
 // Agents: durable registrations, volatile liveness.
 #include <spdlog/spdlog.h>
 
+#include <set>
+
+#include "common/bridge_mapping.h"
 #include "common/ip_address.h"
 #include "controller/model/identity.h"
 #include "controller/model/logical_model.h"
@@ -21,6 +24,15 @@ bool LogicalModel::register_agent(const AgentRegistration& registration, std::st
   if (!underlay || !underlay->is_v4() || !is_unicast_v4(underlay->v4())) {
     error = "agent underlay IP '" + registration.underlay_ip + "' is not a unicast IPv4 address";
     return false;
+  }
+  std::set<std::string> physnets;
+  for (const auto& text : registration.bridge_mappings) {
+    auto mapping = parse_bridge_mapping(text, error);
+    if (!mapping) return false;
+    if (!physnets.insert(mapping->physical_network).second) {
+      error = "physical network " + mapping->physical_network + " is mapped twice";
+      return false;
+    }
   }
   Status failure = run_write([&](Transaction& tx) -> Status {
     const ModelState& state = tx.state();
@@ -52,6 +64,9 @@ bool LogicalModel::register_agent(const AgentRegistration& registration, std::st
     agent.encapsulations = registration.encapsulations;
     if (agent.encapsulations.empty()) agent.encapsulations = {"vxlan"};
     agent.agent_version = registration.agent_version;
+    agent.gateway = registration.gateway;
+    agent.gateway_priority = registration.gateway_priority;
+    agent.bridge_mappings = registration.bridge_mappings;
     agent.started_at = now;
     tx.put_agent(agent);
     return std::nullopt;

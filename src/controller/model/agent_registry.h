@@ -13,6 +13,9 @@ struct AgentRegistration {
   std::string underlay_ip;
   std::vector<std::string> encapsulations;
   std::string agent_version;
+  bool gateway = false;             // started with --gateway: may serve routers' gateways
+  uint32_t gateway_priority = 0;    // the highest alive one is active
+  std::vector<std::string> bridge_mappings;  // "physnet:iface"
 };
 
 class AgentRegistry {

@@ -46,7 +46,7 @@ ModelError invalid_fixed_ips(const std::string& reason) {
 
 // Checks a requested address against its subnet; nullopt when it may be taken.
 Status check_requested(const ModelState& state, const Subnet& subnet, const IpAddress& ip,
-                       const std::string& port_id) {
+                       const std::string& port_id, bool may_take_gateway) {
   auto prefix = IpPrefix::parse(subnet.cidr);
   if (!prefix || !prefix->contains(ip)) {
     return ModelError{400, "InvalidIpForSubnet",
@@ -58,7 +58,7 @@ Status check_requested(const ModelState& state, const Subnet& subnet, const IpAd
                       "IP address " + ip.to_string() + " is the network or broadcast address of subnet " +
                           subnet.id + "."};
   }
-  if (subnet.gateway_ip && IpAddress::parse(*subnet.gateway_ip) == ip) {
+  if (!may_take_gateway && subnet.gateway_ip && IpAddress::parse(*subnet.gateway_ip) == ip) {
     return ModelError::conflict("IpAddressAlreadyAllocated", "IP address " + ip.to_string() +
                                                                  " is the gateway of subnet " + subnet.id + ".");
   }
@@ -83,7 +83,7 @@ const Subnet* subnet_containing(const ModelState& state, const std::string& netw
 
 Status allocate_fixed_ips(const ModelState& state, const std::string& network_id, const std::string& port_id,
                           const std::optional<std::vector<FixedIpRequest>>& requests,
-                          std::vector<FixedIp>& allocated) {
+                          std::vector<FixedIp>& allocated, bool may_take_gateway) {
   allocated.clear();
   std::set<IpAddress> pending;
   if (!requests) {
@@ -126,7 +126,7 @@ Status allocate_fixed_ips(const ModelState& state, const std::string& network_id
       }
     }
     if (ip) {
-      if (Status e = check_requested(state, *subnets[i], *ip, port_id)) return e;
+      if (Status e = check_requested(state, *subnets[i], *ip, port_id, may_take_gateway)) return e;
       if (!pending.insert(*ip).second) {
         return invalid_fixed_ips("IP address " + ip->to_string() + " is requested twice.");
       }

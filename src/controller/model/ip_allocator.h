@@ -15,10 +15,11 @@ namespace overcast::controller {
 
 // `port_id` is the port the addresses are for: addresses it already holds count as
 // free (an update may keep them). `requests` nullopt: one address from every subnet of
-// the network.
+// the network. A subnet's gateway address may be requested only when `may_take_gateway`
+// (a router's interface: the router is the gateway).
 Status allocate_fixed_ips(const ModelState& state, const std::string& network_id,
                           const std::string& port_id,
                           const std::optional<std::vector<FixedIpRequest>>& requests,
-                          std::vector<FixedIp>& allocated);
+                          std::vector<FixedIp>& allocated, bool may_take_gateway = false);
 
 }  // namespace overcast::controller

@@ -77,6 +77,10 @@ Status LogicalModel::load_records() {
   // References are checked in dependency order: networks, subnets, ports.
   std::vector<Subnet> subnets;
   std::vector<Port> ports;
+  std::vector<Router> routers;
+  std::vector<FloatingIp> floating_ips;
+  std::vector<SecurityGroup> groups;
+  std::vector<SecurityGroupRule> rules;
   for (const auto& record : records) {
     if (record.kind == "network") {
       Network n;
@@ -98,6 +102,14 @@ Status LogicalModel::load_records() {
       if (Status e = decode(record, a)) return e;
       if (state_.find_agent_by_host(a.host)) return corrupt("agent", a.id, "duplicates host " + a.host);
       state_.put_agent(a);
+    } else if (record.kind == "router") {
+      if (Status e = decode(record, routers.emplace_back())) return e;
+    } else if (record.kind == "floatingip") {
+      if (Status e = decode(record, floating_ips.emplace_back())) return e;
+    } else if (record.kind == "security_group") {
+      if (Status e = decode(record, groups.emplace_back())) return e;
+    } else if (record.kind == "security_group_rule") {
+      if (Status e = decode(record, rules.emplace_back())) return e;
     } else {
       return corrupt(record.kind, record.id, "is of an unknown kind");
     }
@@ -123,6 +135,40 @@ Status LogicalModel::load_records() {
       }
     }
     state_.put_port(p);
+  }
+  return load_l3_and_security(routers, floating_ips, groups, rules);
+}
+
+Status LogicalModel::load_l3_and_security(const std::vector<Router>& routers,
+                                          const std::vector<FloatingIp>& floating_ips,
+                                          const std::vector<SecurityGroup>& groups,
+                                          const std::vector<SecurityGroupRule>& rules) {
+  for (const auto& g : groups) state_.put_security_group(g);
+  for (const auto& r : rules) {
+    if (!state_.find_security_group(r.security_group_id) ||
+        (r.remote_group_id && !state_.find_security_group(*r.remote_group_id))) {
+      return corrupt("security_group_rule", r.id, "refers to a missing security group");
+    }
+    state_.put_security_group_rule(r);
+  }
+  for (const auto& [id, p] : state_.ports()) {
+    for (const auto& group : p.security_groups) {
+      if (!state_.find_security_group(group)) return corrupt("port", id, "refers to missing security group " + group);
+    }
+  }
+  for (const auto& r : routers) {
+    if (r.gateway && (!state_.find_network(r.gateway->network_id) || !state_.find_port(r.gateway->port_id))) {
+      return corrupt("router", r.id, "refers to a missing gateway network or port");
+    }
+    state_.put_router(r);
+  }
+  for (const auto& f : floating_ips) {
+    if (!state_.find_network(f.floating_network_id) || !state_.find_port(f.floating_port_id) ||
+        (!f.port_id.empty() && !state_.find_port(f.port_id)) ||
+        (!f.router_id.empty() && !state_.find_router(f.router_id))) {
+      return corrupt("floatingip", f.id, "refers to a missing network, port or router");
+    }
+    state_.put_floating_ip(f);
   }
   return std::nullopt;
 }

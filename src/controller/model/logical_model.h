@@ -64,6 +64,37 @@ struct AgentView {
   std::string heartbeat_timestamp;  // "" when never heard since the controller started
 };
 
+struct RouterView {
+  Router router;
+  std::vector<FixedIp> external_fixed_ips;  // the gateway port's addresses
+};
+
+// What add/remove_router_interface answer (Neutron's router interface info).
+struct RouterInterfaceInfo {
+  std::string router_id;
+  std::string project_id;
+  std::string port_id;
+  std::string network_id;
+  std::string subnet_id;  // the first of subnet_ids
+  std::vector<std::string> subnet_ids;
+};
+
+// A gateway host of a router, in the order the router uses them.
+struct L3AgentView {
+  AgentView agent;
+  std::string ha_state;  // "active" (the one serving) or "standby"
+};
+
+struct FloatingIpView {
+  FloatingIp floating_ip;
+  std::string status;  // "ACTIVE" when associated and a gateway host of its router is alive
+};
+
+struct SecurityGroupView {
+  SecurityGroup group;
+  std::vector<SecurityGroupRule> rules;
+};
+
 class LogicalModel : public AgentRegistry, public StoreFollower {
  public:
   // `listener` may be null (nothing is told); it must outlive the model.
@@ -114,6 +145,37 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   // What this controller's agents tell it, for the cluster's LivenessBoard.
   LocalLiveness local_liveness() const;
 
+  std::vector<RouterView> list_routers() const;
+  Result<RouterView> show_router(const std::string& id) const;
+  Result<std::vector<RouterView>> create_routers(const std::vector<RouterCreate>& requests);
+  Result<RouterView> update_router(const std::string& id, const RouterUpdate& update);
+  // Refused while the router has interfaces (409 RouterInUse); takes its gateway port.
+  Status delete_router(const std::string& id);
+  Result<RouterInterfaceInfo> add_router_interface(const std::string& id, const RouterInterfaceRequest& request);
+  Result<RouterInterfaceInfo> remove_router_interface(const std::string& id, const RouterInterfaceRequest& request);
+  // The gateway hosts of a router with an external gateway: every gateway agent,
+  // highest priority first; the first alive one is active. Empty without a gateway.
+  Result<std::vector<L3AgentView>> router_l3_agents(const std::string& id) const;
+
+  std::vector<FloatingIpView> list_floating_ips() const;
+  Result<FloatingIpView> show_floating_ip(const std::string& id) const;
+  Result<std::vector<FloatingIpView>> create_floating_ips(const std::vector<FloatingIpCreate>& requests);
+  Result<FloatingIpView> update_floating_ip(const std::string& id, const FloatingIpUpdate& update);
+  Status delete_floating_ip(const std::string& id);
+
+  // Creates the project's "default" group (Neutron's default rules) unless it exists.
+  Status ensure_default_security_group(const std::string& project_id);
+  std::vector<SecurityGroupView> list_security_groups() const;
+  Result<SecurityGroupView> show_security_group(const std::string& id) const;
+  Result<std::vector<SecurityGroupView>> create_security_groups(const std::vector<SecurityGroupCreate>& requests);
+  Result<SecurityGroupView> update_security_group(const std::string& id, const SecurityGroupUpdate& update);
+  Status delete_security_group(const std::string& id);
+  std::vector<SecurityGroupRule> list_security_group_rules() const;
+  Result<SecurityGroupRule> show_security_group_rule(const std::string& id) const;
+  Result<std::vector<SecurityGroupRule>> create_security_group_rules(
+      const std::vector<SecurityGroupRuleCreate>& requests);
+  Status delete_security_group_rule(const std::string& id);
+
   // AgentRegistry
   bool register_agent(const AgentRegistration& registration, std::string& error) override;
   void agent_heartbeat(const std::string& host) override;
@@ -142,9 +204,24 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   // agent_alive() for an agent; admin_state_up for a static VTEP (it has no heartbeat).
   bool host_alive(const Agent& host) const;  // needs liveness_mutex_ held
   Status create_static_vtep(Transaction& tx, const StaticVtepCreate& request, Agent& created);
+  Status create_router(Transaction& tx, const RouterCreate& request, Router& created);
+  Status set_router_gateway(Transaction& tx, Router& router, const std::optional<ExternalGatewayRequest>& request);
+  Status create_floating_ip(Transaction& tx, const FloatingIpCreate& request, FloatingIp& created);
+  Status create_security_group(Transaction& tx, const SecurityGroupCreate& request, SecurityGroup& created);
+  Status create_security_group_rule(Transaction& tx, const SecurityGroupRuleCreate& request,
+                                    SecurityGroupRule& created);
+  // The id of the project's default group, created in `tx` when missing.
+  Result<std::string> default_security_group(Transaction& tx, const std::string& project_id);
+  RouterView router_view(const Router& router) const;
+  FloatingIpView floating_ip_view(const FloatingIp& floating_ip) const;  // needs liveness_mutex_ held
+  SecurityGroupView security_group_view(const SecurityGroup& group) const;
+  std::vector<L3AgentView> gateway_agents() const;  // needs liveness_mutex_ held
   Status load_records();
   void apply_remote_puts(Transaction& tx, const std::vector<StoredRecord>& puts);
   void apply_remote_deletes(Transaction& tx, const std::vector<RecordKey>& deletes);
+
+  Status load_l3_and_security(const std::vector<Router>& routers, const std::vector<FloatingIp>& floating_ips,
+                              const std::vector<SecurityGroup>& groups, const std::vector<SecurityGroupRule>& rules);
 
   Store& store_;
   ModelConfig config_;

@@ -28,6 +28,39 @@ const Network* ModelState::find_network(const std::string& id) const { return fi
 const Subnet* ModelState::find_subnet(const std::string& id) const { return find_in(subnets_, id); }
 const Port* ModelState::find_port(const std::string& id) const { return find_in(ports_, id); }
 const Agent* ModelState::find_agent(const std::string& id) const { return find_in(agents_, id); }
+const Router* ModelState::find_router(const std::string& id) const { return find_in(routers_, id); }
+const FloatingIp* ModelState::find_floating_ip(const std::string& id) const { return find_in(floating_ips_, id); }
+const SecurityGroup* ModelState::find_security_group(const std::string& id) const {
+  return find_in(security_groups_, id);
+}
+const SecurityGroupRule* ModelState::find_security_group_rule(const std::string& id) const {
+  return find_in(rules_, id);
+}
+
+void ModelState::put_router(const Router& router) { routers_[router.id] = router; }
+void ModelState::erase_router(const std::string& id) { routers_.erase(id); }
+void ModelState::put_floating_ip(const FloatingIp& floating_ip) { floating_ips_[floating_ip.id] = floating_ip; }
+void ModelState::erase_floating_ip(const std::string& id) { floating_ips_.erase(id); }
+void ModelState::put_security_group(const SecurityGroup& group) { security_groups_[group.id] = group; }
+void ModelState::erase_security_group(const std::string& id) { security_groups_.erase(id); }
+
+void ModelState::put_security_group_rule(const SecurityGroupRule& rule) {
+  erase_security_group_rule(rule.id);
+  rules_[rule.id] = rule;
+  rules_by_group_[rule.security_group_id].insert(rule.id);
+}
+
+void ModelState::erase_security_group_rule(const std::string& id) {
+  auto it = rules_.find(id);
+  if (it == rules_.end()) return;
+  erase_from_set(rules_by_group_, it->second.security_group_id, id);
+  rules_.erase(it);
+}
+
+const std::set<std::string>& ModelState::rules_of(const std::string& security_group_id) const {
+  auto it = rules_by_group_.find(security_group_id);
+  return it == rules_by_group_.end() ? empty_value<std::set<std::string>>() : it->second;
+}
 
 const Agent* ModelState::find_agent_by_host(const std::string& host) const {
   auto it = agent_by_host_.find(host);

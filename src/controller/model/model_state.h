@@ -22,12 +22,20 @@ class ModelState {
   const std::map<std::string, Subnet>& subnets() const { return subnets_; }
   const std::map<std::string, Port>& ports() const { return ports_; }
   const std::map<std::string, Agent>& agents() const { return agents_; }
+  const std::map<std::string, Router>& routers() const { return routers_; }
+  const std::map<std::string, FloatingIp>& floating_ips() const { return floating_ips_; }
+  const std::map<std::string, SecurityGroup>& security_groups() const { return security_groups_; }
+  const std::map<std::string, SecurityGroupRule>& security_group_rules() const { return rules_; }
 
   const Network* find_network(const std::string& id) const;
   const Subnet* find_subnet(const std::string& id) const;
   const Port* find_port(const std::string& id) const;
   const Agent* find_agent(const std::string& id) const;
   const Agent* find_agent_by_host(const std::string& host) const;
+  const Router* find_router(const std::string& id) const;
+  const FloatingIp* find_floating_ip(const std::string& id) const;
+  const SecurityGroup* find_security_group(const std::string& id) const;
+  const SecurityGroupRule* find_security_group_rule(const std::string& id) const;
 
   void put_network(const Network& network);
   void erase_network(const std::string& id);
@@ -37,6 +45,17 @@ class ModelState {
   void erase_port(const std::string& id);
   void put_agent(const Agent& agent);
   void erase_agent(const std::string& id);
+  void put_router(const Router& router);
+  void erase_router(const std::string& id);
+  void put_floating_ip(const FloatingIp& floating_ip);
+  void erase_floating_ip(const std::string& id);
+  void put_security_group(const SecurityGroup& group);
+  void erase_security_group(const std::string& id);
+  void put_security_group_rule(const SecurityGroupRule& rule);
+  void erase_security_group_rule(const std::string& id);
+
+  // Rules of a security group (ids).
+  const std::set<std::string>& rules_of(const std::string& security_group_id) const;
 
   bool vni_in_use(uint32_t vni) const { return vnis_.contains(vni); }
   // The lowest VNI in [first, last] not in use; nullopt when all are taken.
@@ -56,6 +75,11 @@ class ModelState {
   std::map<std::string, Subnet> subnets_;
   std::map<std::string, Port> ports_;
   std::map<std::string, Agent> agents_;
+  std::map<std::string, Router> routers_;
+  std::map<std::string, FloatingIp> floating_ips_;
+  std::map<std::string, SecurityGroup> security_groups_;
+  std::map<std::string, SecurityGroupRule> rules_;
+  std::map<std::string, std::set<std::string>> rules_by_group_;
 
   std::set<uint32_t> vnis_;
   std::map<std::string, std::set<std::string>> subnets_by_network_;

@@ -34,6 +34,88 @@ Status check_mtu(const ModelState& state, const std::string& network_id, int64_t
   }
   return std::nullopt;
 }
+constexpr int64_t kMinVlan = 1;
+constexpr int64_t kMaxVlan = 4094;
+constexpr size_t kMaxPhysnetLength = 64;
+
+bool vlan_in_use(const ModelState& state, const std::string& physnet, uint32_t vlan) {
+  for (const auto& [id, n] : state.networks()) {
+    if (n.network_type == "vlan" && n.physical_network == physnet && n.vlan_id == vlan) return true;
+  }
+  return false;
+}
+
+// provider:network_type, provider:physical_network and provider:segmentation_id, as
+// Neutron's type drivers check them: vxlan takes a VNI and no physnet; flat takes a
+// physnet (one flat network each) and no id; vlan takes a physnet and a VLAN id unique
+// on it (the lowest free one when not given).
+Status apply_provider(const ModelState& state, const NetworkCreate& request, Network& n) {
+  n.network_type = request.network_type.value_or("vxlan");
+  const std::string& type = n.network_type;
+  if (type != "vxlan" && type != "flat" && type != "vlan") {
+    return ModelError::bad_request("Invalid input for provider:network_type. Reason: network type '" + type +
+                                   "' is not supported (vxlan, flat, vlan).");
+  }
+  const std::string physnet = request.physical_network.value_or("");
+  if (type == "vxlan") {
+    if (!physnet.empty()) {
+      return ModelError::bad_request("Invalid input for provider:physical_network. Reason: "
+                                     "physical_network not allowed for vxlan provider network.");
+    }
+    return std::nullopt;
+  }
+  if (physnet.empty()) {
+    return ModelError::bad_request("Invalid input for provider:physical_network. Reason: physical_network "
+                                   "required for " + type + " provider network.");
+  }
+  if (physnet.size() > kMaxPhysnetLength || physnet.find_first_of(": \t") != std::string::npos) {
+    return ModelError::bad_request("Invalid input for provider:physical_network. Reason: '" + physnet +
+                                   "' is not a physical network name (1..64 characters, no ':' or blanks).");
+  }
+  n.physical_network = physnet;
+  if (type == "flat") {
+    if (request.segmentation_id) {
+      return ModelError::bad_request("Invalid input for provider:segmentation_id. Reason: "
+                                     "segmentation_id not allowed for flat provider network.");
+    }
+    for (const auto& [id, other] : state.networks()) {
+      if (other.network_type == "flat" && other.physical_network == physnet) {
+        return ModelError::conflict("FlatNetworkInUse", "Unable to create the flat network. Physical network " +
+                                                            physnet + " is in use.");
+      }
+    }
+    return std::nullopt;
+  }
+  if (request.segmentation_id) {
+    const int64_t vlan = *request.segmentation_id;
+    if (vlan < kMinVlan || vlan > kMaxVlan) {
+      return ModelError::bad_request("Invalid input for provider:segmentation_id. Reason: " + std::to_string(vlan) +
+                                     " is not a valid VLAN tag (1..4094).");
+    }
+    if (vlan_in_use(state, physnet, static_cast<uint32_t>(vlan))) {
+      return ModelError::conflict("VlanIdInUse", "Unable to create the network. The VLAN " + std::to_string(vlan) +
+                                                     " on physical network " + physnet + " is in use.");
+    }
+    n.vlan_id = static_cast<uint32_t>(vlan);
+    return std::nullopt;
+  }
+  for (int64_t vlan = kMinVlan; vlan <= kMaxVlan; ++vlan) {
+    if (!vlan_in_use(state, physnet, static_cast<uint32_t>(vlan))) {
+      n.vlan_id = static_cast<uint32_t>(vlan);
+      return std::nullopt;
+    }
+  }
+  return ModelError{503, "NoNetworkAvailable",
+                    "Unable to create the network. No VLAN on physical network " + physnet + " is available."};
+}
+
+bool holds_external_ports(const ModelState& state, const std::string& network_id) {
+  for (const auto& port_id : state.ports_of(network_id)) {
+    const std::string& owner = state.find_port(port_id)->device_owner;
+    if (owner == kOwnerRouterGateway || owner == kOwnerFloatingIp) return true;
+  }
+  return false;
+}
 }  // namespace
 
 Status LogicalModel::create_network(Transaction& tx, const NetworkCreate& request, Network& created) {
@@ -51,13 +133,16 @@ Status LogicalModel::create_network(Transaction& tx, const NetworkCreate& reques
     if (Status e = check_mtu(state, n.id, *request.mtu, max_network_mtu())) return e;
     n.mtu = static_cast<uint32_t>(*request.mtu);
   }
-  if (request.vni) {
-    if (*request.vni < kMinVni || *request.vni > kMaxVni) {
+  n.external = request.external;
+  if (Status e = apply_provider(state, request, n)) return e;
+  const std::optional<int64_t> vni = n.network_type == "vxlan" ? request.segmentation_id : std::nullopt;
+  if (vni) {
+    if (*vni < kMinVni || *vni > kMaxVni) {
       return ModelError::bad_request("Invalid input for provider:segmentation_id. Reason: " +
-                                     std::to_string(*request.vni) +
+                                     std::to_string(*vni) +
                                      " is not a valid VXLAN VNI (1..16777215).");
     }
-    n.vni = static_cast<uint32_t>(*request.vni);
+    n.vni = static_cast<uint32_t>(*vni);
     if (state.vni_in_use(n.vni)) {
       return ModelError::conflict("TunnelIdInUse", "Unable to create the network. The tunnel ID (VNI) " +
                                                        std::to_string(n.vni) + " is in use.");
@@ -106,6 +191,14 @@ Result<NetworkView> LogicalModel::update_network(const std::string& id, const Ne
     if (update.admin_state_up) n.admin_state_up = *update.admin_state_up;
     if (update.shared) n.shared = *update.shared;
     if (update.port_security_enabled) n.port_security_enabled = *update.port_security_enabled;
+    if (update.external) {
+      if (!*update.external && n.external && holds_external_ports(tx.state(), id)) {
+        return ModelError::conflict("ExternalNetworkInUse", "External network " + id +
+                                                                " cannot be updated, as it is used by one or "
+                                                                "more router gateways or floating IPs.");
+      }
+      n.external = *update.external;
+    }
     n.updated_at = utc_timestamp_now();
     ++n.revision_number;
     tx.put_network(n);

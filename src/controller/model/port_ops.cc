@@ -1,8 +1,11 @@
 // Port writes: MAC and fixed IP allocation, binding, status bookkeeping.
+#include <algorithm>
+
 #include "common/mac_address.h"
 #include "controller/model/identity.h"
 #include "controller/model/ip_allocator.h"
 #include "controller/model/logical_model.h"
+#include "controller/model/port_security.h"
 
 namespace overcast::controller {
 
@@ -34,6 +37,26 @@ Status choose_mac(const ModelState& state, const std::string& network_id, const 
                     "Unable to generate unique mac on network " + network_id + "."};
 }
 
+// Floating IPs of `port_id` whose fixed IP is not in `kept` lose their association (the
+// address they pointed at is gone), as when the port is deleted; they stay allocated.
+void release_floating_ips(Transaction& tx, const std::string& port_id, const std::vector<FixedIp>& kept) {
+  std::vector<FloatingIp> released;
+  for (const auto& [fip_id, fip] : tx.state().floating_ips()) {
+    if (fip.port_id != port_id) continue;
+    const bool still_there = std::any_of(kept.begin(), kept.end(),
+                                         [&](const FixedIp& f) { return f.ip_address == fip.fixed_ip_address; });
+    if (!still_there) released.push_back(fip);
+  }
+  for (FloatingIp& fip : released) {
+    fip.port_id.clear();
+    fip.fixed_ip_address.clear();
+    fip.router_id.clear();
+    fip.updated_at = utc_timestamp_now();
+    ++fip.revision_number;
+    tx.put_floating_ip(fip);
+  }
+}
+
 ModelError port_not_found(const std::string& id) {
   return ModelError::not_found("PortNotFound", "Port " + id + " could not be found.");
 }
@@ -58,7 +81,21 @@ Status LogicalModel::create_port(Transaction& tx, const PortCreate& request, Por
   p.binding_host_id = request.binding_host_id;
   p.binding_profile = request.binding_profile;
   if (Status e = choose_mac(state, p.network_id, p.id, request.mac_address, p.mac_address)) return e;
-  if (Status e = allocate_fixed_ips(state, p.network_id, p.id, request.fixed_ips, p.fixed_ips)) return e;
+  const bool router_interface = p.device_owner == kOwnerRouterInterface;
+  if (Status e = allocate_fixed_ips(state, p.network_id, p.id, request.fixed_ips, p.fixed_ips, router_interface)) {
+    return e;
+  }
+  if (request.security_groups) {
+    if (Status e = set_security_groups(state, *request.security_groups, p)) return e;
+  } else if (p.port_security_enabled && !is_service_port(p)) {
+    auto group = default_security_group(tx, p.project_id);
+    if (!group) return group.error();
+    p.security_groups = {group.value()};
+  }
+  if (request.allowed_address_pairs) {
+    if (Status e = set_address_pairs(*request.allowed_address_pairs, p)) return e;
+  }
+  if (Status e = check_port_security(p, false)) return e;
   p.created_at = p.updated_at = utc_timestamp_now();
   tx.put_port(p);
   created = p;
@@ -96,7 +133,10 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
       if (Status e = choose_mac(state, p.network_id, p.id, update.mac_address, p.mac_address)) return e;
     }
     if (update.fixed_ips) {
-      if (Status e = allocate_fixed_ips(state, p.network_id, p.id, update.fixed_ips, p.fixed_ips)) return e;
+      if (Status e = allocate_fixed_ips(state, p.network_id, p.id, update.fixed_ips, p.fixed_ips,
+                                        p.device_owner == kOwnerRouterInterface)) {
+        return e;
+      }
     }
     if (update.name) p.name = *update.name;
     if (update.description) p.description = *update.description;
@@ -106,9 +146,17 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
     if (update.admin_state_up) p.admin_state_up = *update.admin_state_up;
     if (update.port_security_enabled) p.port_security_enabled = *update.port_security_enabled;
     if (update.binding_profile) p.binding_profile = *update.binding_profile;
+    if (update.security_groups) {
+      if (Status e = set_security_groups(state, *update.security_groups, p)) return e;
+    }
+    if (update.allowed_address_pairs) {
+      if (Status e = set_address_pairs(*update.allowed_address_pairs, p)) return e;
+    }
+    if (Status e = check_port_security(p, true)) return e;
     p.updated_at = utc_timestamp_now();
     ++p.revision_number;
     host_changed = p.binding_host_id != current->binding_host_id;
+    if (update.fixed_ips) release_floating_ips(tx, id, p.fixed_ips);
     tx.put_port(p);  // `current` is stale from here on
     updated = p;
     return std::nullopt;
@@ -123,7 +171,15 @@ Result<PortView> LogicalModel::update_port(const std::string& id, const PortUpda
 
 Status LogicalModel::delete_port(const std::string& id) {
   Status error = run_write([&](Transaction& tx) -> Status {
-    if (!tx.state().find_port(id)) return port_not_found(id);
+    const Port* port = tx.state().find_port(id);
+    if (!port) return port_not_found(id);
+    const std::string& owner = port->device_owner;
+    if (owner == kOwnerRouterInterface || owner == kOwnerRouterGateway || owner == kOwnerFloatingIp) {
+      return ModelError::conflict("ServicePortInUse", "Port " + id + " cannot be deleted directly via the port "
+                                                      "API: has device owner " + owner + ".");
+    }
+    // Its floating IPs stay allocated, disassociated (as in Neutron).
+    release_floating_ips(tx, id, {});
     tx.erase_port(id);
     return std::nullopt;
   });

@@ -23,7 +23,10 @@ struct NetworkCreate {
   bool shared = false;
   bool port_security_enabled = true;
   std::optional<int64_t> mtu;
-  std::optional<int64_t> vni;  // provider:segmentation_id
+  std::optional<std::string> network_type;      // provider:network_type, default vxlan
+  std::optional<std::string> physical_network;  // provider:physical_network
+  std::optional<int64_t> segmentation_id;       // VNI (vxlan) or VLAN id (vlan)
+  bool external = false;                        // router:external
 };
 
 struct NetworkUpdate {
@@ -33,6 +36,7 @@ struct NetworkUpdate {
   std::optional<bool> shared;
   std::optional<bool> port_security_enabled;
   std::optional<int64_t> mtu;
+  std::optional<bool> external;
 };
 
 struct SubnetCreate {
@@ -78,6 +82,9 @@ struct PortCreate {
   bool admin_state_up = true;
   std::optional<bool> port_security_enabled;  // default: the network's
   nlohmann::json binding_profile = nlohmann::json::object();
+  // nullopt: the project's default group (when port security is on).
+  std::optional<std::vector<std::string>> security_groups;
+  std::optional<std::vector<AllowedAddressPair>> allowed_address_pairs;  // mac "" = port's
 };
 
 struct PortUpdate {
@@ -91,6 +98,80 @@ struct PortUpdate {
   std::optional<bool> admin_state_up;
   std::optional<bool> port_security_enabled;
   std::optional<nlohmann::json> binding_profile;
+  std::optional<std::vector<std::string>> security_groups;
+  std::optional<std::vector<AllowedAddressPair>> allowed_address_pairs;
+};
+
+struct ExternalGatewayRequest {
+  std::string network_id;
+  std::optional<bool> enable_snat;  // default true
+  std::optional<std::vector<FixedIpRequest>> external_fixed_ips;
+};
+
+struct RouterCreate {
+  std::string project_id;
+  std::string name;
+  std::string description;
+  bool admin_state_up = true;
+  std::optional<ExternalGatewayRequest> gateway;
+  std::optional<std::vector<HostRoute>> routes;
+};
+
+struct RouterUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<bool> admin_state_up;
+  // Outer nullopt: not given. Inner nullopt: null or {}, the gateway is removed.
+  std::optional<std::optional<ExternalGatewayRequest>> gateway;
+  std::optional<std::vector<HostRoute>> routes;
+};
+
+// PUT /v2.0/routers/{id}/add_router_interface and remove_router_interface: exactly one.
+struct RouterInterfaceRequest {
+  std::optional<std::string> subnet_id;
+  std::optional<std::string> port_id;
+};
+
+struct FloatingIpCreate {
+  std::string project_id;
+  std::string floating_network_id;
+  std::optional<std::string> subnet_id;
+  std::optional<std::string> floating_ip_address;
+  std::optional<std::string> port_id;
+  std::optional<std::string> fixed_ip_address;
+  std::string description;
+};
+
+struct FloatingIpUpdate {
+  // Outer nullopt: not given. Inner nullopt: null, disassociate.
+  std::optional<std::optional<std::string>> port_id;
+  std::optional<std::string> fixed_ip_address;
+  std::optional<std::string> description;
+};
+
+struct SecurityGroupCreate {
+  std::string project_id;
+  std::string name;
+  std::string description;
+  bool stateful = true;
+};
+
+struct SecurityGroupUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+};
+
+struct SecurityGroupRuleCreate {
+  std::string project_id;
+  std::string security_group_id;
+  std::string direction;
+  std::optional<std::string> ethertype;  // default IPv4
+  std::optional<std::string> protocol;   // a name or a number as text; nullopt: any
+  std::optional<int64_t> port_range_min;
+  std::optional<int64_t> port_range_max;
+  std::optional<std::string> remote_ip_prefix;
+  std::optional<std::string> remote_group_id;
+  std::string description;
 };
 
 // A VTEP that runs no Overcast agent, declared by the operator (POST /v2.0/agents with

@@ -24,5 +24,15 @@ void to_json(nlohmann::json& j, const Port& p);
 void from_json(const nlohmann::json& j, Port& p);
 void to_json(nlohmann::json& j, const Agent& a);
 void from_json(const nlohmann::json& j, Agent& a);
+void to_json(nlohmann::json& j, const AllowedAddressPair& a);
+void from_json(const nlohmann::json& j, AllowedAddressPair& a);
+void to_json(nlohmann::json& j, const Router& r);
+void from_json(const nlohmann::json& j, Router& r);
+void to_json(nlohmann::json& j, const FloatingIp& f);
+void from_json(const nlohmann::json& j, FloatingIp& f);
+void to_json(nlohmann::json& j, const SecurityGroup& g);
+void from_json(const nlohmann::json& j, SecurityGroup& g);
+void to_json(nlohmann::json& j, const SecurityGroupRule& r);
+void from_json(const nlohmann::json& j, SecurityGroupRule& r);
 
 }  // namespace overcast::controller

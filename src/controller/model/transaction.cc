@@ -24,6 +24,12 @@ void add_to_batch(WriteBatch& batch, const char* kind,
     }
   }
 }
+template <class T, class Put, class Erase>
+void restore(const std::map<std::string, std::optional<T>>& originals, Put put, Erase erase) {
+  for (const auto& [id, original] : originals) {
+    if (original) put(*original); else erase(id);
+  }
+}
 }  // namespace
 
 Transaction::~Transaction() {
@@ -63,12 +69,52 @@ void Transaction::erase_agent(const std::string& id) {
   state_.erase_agent(id);
 }
 
+void Transaction::put_router(const Router& router) {
+  remember(routers_, router.id, state_.find_router(router.id));
+  state_.put_router(router);
+}
+void Transaction::erase_router(const std::string& id) {
+  remember(routers_, id, state_.find_router(id));
+  state_.erase_router(id);
+}
+void Transaction::put_floating_ip(const FloatingIp& floating_ip) {
+  remember(floating_ips_, floating_ip.id, state_.find_floating_ip(floating_ip.id));
+  state_.put_floating_ip(floating_ip);
+}
+void Transaction::erase_floating_ip(const std::string& id) {
+  remember(floating_ips_, id, state_.find_floating_ip(id));
+  state_.erase_floating_ip(id);
+}
+void Transaction::put_security_group(const SecurityGroup& group) {
+  remember(security_groups_, group.id, state_.find_security_group(group.id));
+  state_.put_security_group(group);
+}
+void Transaction::erase_security_group(const std::string& id) {
+  remember(security_groups_, id, state_.find_security_group(id));
+  state_.erase_security_group(id);
+}
+void Transaction::put_security_group_rule(const SecurityGroupRule& rule) {
+  remember(rules_, rule.id, state_.find_security_group_rule(rule.id));
+  state_.put_security_group_rule(rule);
+}
+void Transaction::erase_security_group_rule(const std::string& id) {
+  remember(rules_, id, state_.find_security_group_rule(id));
+  state_.erase_security_group_rule(id);
+}
+
 Status Transaction::commit(Store& store) {
   WriteBatch batch;
   add_to_batch(batch, "network", networks_, [&](const std::string& id) { return state_.find_network(id); });
   add_to_batch(batch, "subnet", subnets_, [&](const std::string& id) { return state_.find_subnet(id); });
   add_to_batch(batch, "port", ports_, [&](const std::string& id) { return state_.find_port(id); });
   add_to_batch(batch, "agent", agents_, [&](const std::string& id) { return state_.find_agent(id); });
+  add_to_batch(batch, "router", routers_, [&](const std::string& id) { return state_.find_router(id); });
+  add_to_batch(batch, "floatingip", floating_ips_,
+               [&](const std::string& id) { return state_.find_floating_ip(id); });
+  add_to_batch(batch, "security_group", security_groups_,
+               [&](const std::string& id) { return state_.find_security_group(id); });
+  add_to_batch(batch, "security_group_rule", rules_,
+               [&](const std::string& id) { return state_.find_security_group_rule(id); });
   std::string error;
   const CommitOutcome outcome = store.commit_checked(batch, error);
   if (outcome == CommitOutcome::kStale) {
@@ -98,6 +144,18 @@ void Transaction::rollback() {
   for (const auto& [id, original] : ports_) {
     if (original) state_.put_port(*original);
   }
+  // These hold no indices into the others; order does not matter.
+  restore(routers_, [&](const Router& r) { state_.put_router(r); }, [&](const std::string& i) { state_.erase_router(i); });
+  restore(floating_ips_, [&](const FloatingIp& f) { state_.put_floating_ip(f); },
+          [&](const std::string& i) { state_.erase_floating_ip(i); });
+  restore(security_groups_, [&](const SecurityGroup& g) { state_.put_security_group(g); },
+          [&](const std::string& i) { state_.erase_security_group(i); });
+  restore(rules_, [&](const SecurityGroupRule& r) { state_.put_security_group_rule(r); },
+          [&](const std::string& i) { state_.erase_security_group_rule(i); });
+  routers_.clear();
+  floating_ips_.clear();
+  security_groups_.clear();
+  rules_.clear();
   networks_.clear();
   subnets_.clear();
   ports_.clear();

@@ -34,6 +34,14 @@ class Transaction {
   void erase_port(const std::string& id);
   void put_agent(const Agent& agent);
   void erase_agent(const std::string& id);
+  void put_router(const Router& router);
+  void erase_router(const std::string& id);
+  void put_floating_ip(const FloatingIp& floating_ip);
+  void erase_floating_ip(const std::string& id);
+  void put_security_group(const SecurityGroup& group);
+  void erase_security_group(const std::string& id);
+  void put_security_group_rule(const SecurityGroupRule& rule);
+  void erase_security_group_rule(const std::string& id);
 
   // Writes the batch to the store. On failure the model is rolled back and the error
   // returned (500: the request was valid, the store was not; kStaleType: a shared
@@ -57,6 +65,10 @@ class Transaction {
   std::map<std::string, std::optional<Subnet>> subnets_;
   std::map<std::string, std::optional<Port>> ports_;
   std::map<std::string, std::optional<Agent>> agents_;
+  std::map<std::string, std::optional<Router>> routers_;
+  std::map<std::string, std::optional<FloatingIp>> floating_ips_;
+  std::map<std::string, std::optional<SecurityGroup>> security_groups_;
+  std::map<std::string, std::optional<SecurityGroupRule>> rules_;
 };
 
 }  // namespace overcast::controller

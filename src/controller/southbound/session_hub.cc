@@ -83,9 +83,13 @@ grpc::Status SessionHub::on_register(SessionReactor& session, const sb::Register
     ++counters_.protocol_errors;
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Register.host is empty");
   }
-  AgentRegistration record{registration.host(), registration.underlay_ip(),
+  AgentRegistration record{registration.host(),
+                           registration.underlay_ip(),
                            {registration.encapsulations().begin(), registration.encapsulations().end()},
-                           registration.agent_version()};
+                           registration.agent_version(),
+                           registration.gateway(),
+                           registration.gateway_priority(),
+                           {registration.bridge_mappings().begin(), registration.bridge_mappings().end()}};
   std::string error;
   // Without mu_: the registry may report a new underlay IP through apply().
   if (!registry_.register_agent(record, error)) {

@@ -72,6 +72,46 @@ TEST(AgentOptionsTest, SeveralControllers) {
   }
 }
 
+TEST(AgentOptionsTest, GatewayAndBridgeMappings) {
+  const std::vector<std::string> base = {"--underlay-ip", "192.0.2.1", "--controller", "10.0.0.1:6640"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse(args);
+  };
+  auto plain = with({});
+  ASSERT_TRUE(plain.options);
+  EXPECT_FALSE(plain.options->gateway);
+  EXPECT_TRUE(plain.options->bridge_mappings.empty());
+
+  auto gateway = with({"--gateway", "--bridge-mappings", "physnet1:eth1,physnet2:eth2", "--bridge-mappings",
+                       "physnet3:bond0"});
+  ASSERT_TRUE(gateway.options);
+  EXPECT_TRUE(gateway.options->gateway);
+  EXPECT_EQ(gateway.options->gateway_priority, kDefaultGatewayPriority);
+  EXPECT_EQ(gateway.options->bridge_mappings,
+            (std::vector<std::string>{"physnet1:eth1", "physnet2:eth2", "physnet3:bond0"}));
+
+  auto priority = with({"--gateway=20"});
+  ASSERT_TRUE(priority.options);
+  EXPECT_EQ(priority.options->gateway_priority, 20u);
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--gateway=256"}, {"--gateway=high"}, {"--bridge-mappings", "physnet1"},
+        {"--bridge-mappings", ":eth1"}, {"--bridge-mappings", "physnet1:"},
+        {"--bridge-mappings", "physnet1:an-interface-name-too-long"}, {"--bridge-mappings", "physnet1:eth/1"},
+        {"--bridge-mappings", "physnet1:eth1,physnet1:eth2"}}) {
+    ::testing::internal::CaptureStderr();
+    auto p = with(bad);
+    const std::string said = ::testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(p.options) << bad.back();
+    EXPECT_EQ(p.exit_code, kExitBadFlags) << bad.back();
+    // The refusal names the flag, not some other parse failure.
+    const std::string flag = bad.front().substr(0, bad.front().find('='));
+    EXPECT_NE(said.find(flag + ":"), std::string::npos) << said;
+  }
+}
+
 TEST(AgentOptionsTest, HostPortForms) {
   EXPECT_EQ(check_host_port("10.0.0.1:6640"), std::nullopt);
   EXPECT_EQ(check_host_port("[2001:db8::1]:6640"), std::nullopt);

@@ -54,7 +54,10 @@ class SouthboundClientTest : public ::testing::Test {
   }
 
   SouthboundClient& client_for(const std::string& host, const std::string& ip, FakeViewSink& view_sink) {
-    SouthboundClientConfig config{"127.0.0.1:" + std::to_string(port_number), host, ip, {"vxlan"}};
+    SouthboundClientConfig config{"127.0.0.1:" + std::to_string(port_number), host, ip, {"vxlan"}, false, 0, {}};
+    return start_client(config, view_sink);
+  }
+  SouthboundClient& start_client(const SouthboundClientConfig& config, FakeViewSink& view_sink) {
     clients.push_back(std::make_unique<SouthboundClient>(config, view_sink));
     clients.back()->start();
     return *clients.back();
@@ -72,6 +75,18 @@ class SouthboundClientTest : public ::testing::Test {
   FakeViewSink sink, other_sink;  // declared before the clients: they outlive them
   std::vector<std::unique_ptr<SouthboundClient>> clients;
 };
+
+TEST_F(SouthboundClientTest, RegisterCarriesGatewayCapabilityAndBridgeMappings) {
+  SouthboundClientConfig config{"127.0.0.1:" + std::to_string(port_number), "hv1", "192.0.2.1", {"vxlan"},
+                                true, 20, {"physnet1:eth1", "physnet2:bond0"}};
+  start_client(config, sink);
+  ASSERT_TRUE(eventually([&] { return registry.registrations() == 1; }));
+  const controller::AgentRegistration seen = registry.last_registration();
+  EXPECT_EQ(seen.host, "hv1");
+  EXPECT_TRUE(seen.gateway);
+  EXPECT_EQ(seen.gateway_priority, 20u);
+  EXPECT_EQ(seen.bridge_mappings, (std::vector<std::string>{"physnet1:eth1", "physnet2:bond0"}));
+}
 
 TEST_F(SouthboundClientTest, SnapshotThenDeltasAreAppliedAndAcked) {
   SouthboundClient& client = client_for("hv1", "192.0.2.1", sink);
@@ -271,7 +286,7 @@ TEST_F(SouthboundClientTest, RefusedRegistrationIsReportedAndRetried) {
 
 TEST(SouthboundClientUnreachableTest, KeepsRetryingAndStopsWhenAsked) {
   FakeViewSink sink;
-  SouthboundClient client({"127.0.0.1:1", "hv1", "192.0.2.1", {"vxlan"}}, sink);
+  SouthboundClient client({"127.0.0.1:1", "hv1", "192.0.2.1", {"vxlan"}, false, 0, {}}, sink);
   client.start();
   ASSERT_TRUE(eventually([&] { return client.status().reconnects >= 3; }));
   EXPECT_FALSE(client.status().connected);
@@ -294,7 +309,8 @@ TEST(SouthboundClientBusySinkTest, SlowApplyIsNotMistakenForASilentController) {
   service->apply(base_topology());
   FakeViewSink sink;
   sink.close_gate();
-  SouthboundClient client({"127.0.0.1:" + std::to_string(service->listening_port()), "hv1", "192.0.2.1", {"vxlan"}},
+  SouthboundClient client({"127.0.0.1:" + std::to_string(service->listening_port()), "hv1", "192.0.2.1", {"vxlan"},
+                           false, 0, {}},
                           sink);
   client.start();
   ASSERT_TRUE(eventually([&] { return sink.snapshot_calls() == 1; }));
@@ -336,7 +352,7 @@ TEST(SouthboundClientWatchdogTest, SilentControllerIsDetectedAndReconnected) {
   auto server = builder.BuildAndStart();
   ASSERT_TRUE(server);
   FakeViewSink sink;
-  SouthboundClient client({"127.0.0.1:" + std::to_string(port), "hv1", "192.0.2.1", {"vxlan"}}, sink);
+  SouthboundClient client({"127.0.0.1:" + std::to_string(port), "hv1", "192.0.2.1", {"vxlan"}, false, 0, {}}, sink);
   client.start();
   ASSERT_TRUE(eventually([&] { return mute.sessions >= 2; }));
   EXPECT_NE(client.status().last_error.find("silent"), std::string::npos) << client.status().last_error;

@@ -175,6 +175,7 @@ TEST(NeutronClientHelpersTest, SingularAndQuery) {
   EXPECT_EQ(singular_of("networks"), "network");
   EXPECT_EQ(singular_of("policies"), "policy");
   EXPECT_EQ(singular_of("agents"), "agent");
+  EXPECT_EQ(singular_of("security-group-rules"), "security_group_rule");
   EXPECT_EQ(with_query("/v2.0/ports", {}), "/v2.0/ports");
   EXPECT_EQ(with_query("/v2.0/ports", {{"network_id", "n 1"}, {"binding:host_id", "hv1"}}),
             "/v2.0/ports?network_id=n%201&binding%3Ahost_id=hv1");

@@ -64,6 +64,68 @@ if os port create --network n1b --fixed-ip ip-address=10.0.0.5 clash -f json >"$
 fi
 grep -q "10.0.0.5" "$work/err"
 
+# expect_failure NEEDLE COMMAND...: the command must fail and its output name NEEDLE.
+expect_failure() {
+  local needle=$1
+  shift
+  if "$@" >"$work/err" 2>&1; then
+    echo "accepted but should have been refused: $*"; exit 1
+  fi
+  grep -q -- "$needle" "$work/err" || { cat "$work/err"; echo "the refusal does not say '$needle'"; exit 1; }
+}
+id_of() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$1"; }
+
+step external network and subnet
+out=$(os network create public --external --provider-network-type flat --provider-physical-network physnet1 -f json)
+check "$out" 'd["router:external"] is True and d["provider:network_type"] == "flat" and d["provider:physical_network"] == "physnet1"'
+os subnet create public-subnet --network public --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 -f json >/dev/null
+
+step router create, add subnet, set --external-gateway
+router_id=$(id_of "$(os router create r1 -f json)")
+os router add subnet r1 s1
+check "$(os port list --router r1 -f json)" 'len(d) == 1 and d[0]["Fixed IP Addresses"][0]["ip_address"] == "10.0.0.1"'
+expect_failure "already has a port on subnet" os router add subnet r1 s1
+os router set --external-gateway public r1
+check "$(os router show r1 -f json)" 'd["external_gateway_info"]["network_id"] == "'"$(id_of "$(os network show public -f json)")"'" and d["external_gateway_info"]["enable_snat"] is True and d["external_gateway_info"]["external_fixed_ips"][0]["ip_address"] == "203.0.113.2"'
+check "$(os network agent list --router r1 -f json)" 'd == []'
+expect_failure "still has ports" os router delete r1
+
+step floating ip create, set --port, unset
+vm_id=$(id_of "$(os port create --network n1b vm1 -f json)")
+out=$(os floating ip create public -f json)
+check "$out" 'd["floating_ip_address"] == "203.0.113.3" and d["port_id"] is None'
+fip_id=$(id_of "$out")
+os floating ip set --port vm1 "$fip_id"
+check "$(os floating ip show "$fip_id" -f json)" 'd["port_id"] == "'"$vm_id"'" and d["router_id"] == "'"$router_id"'" and d["fixed_ip_address"].startswith("10.0.0.")'
+check "$(os floating ip list --port vm1 -f json)" 'len(d) == 1'
+os floating ip unset --port "$fip_id"
+check "$(os floating ip show "$fip_id" -f json)" 'd["port_id"] is None'
+os port create --network n1b --no-fixed-ip bare -f json >/dev/null
+expect_failure "fixed IP" os floating ip set --port bare "$fip_id"
+
+step security group, rule, delete in use
+check "$(os security group list -f json)" 'any(g["Name"] == "default" for g in d)'
+os security group create web -f json >/dev/null
+out=$(os security group rule create --protocol tcp --dst-port 80 web -f json)
+check "$out" 'd["protocol"] == "tcp" and d["port_range_min"] == 80 and d["port_range_max"] == 80 and d["direction"] == "ingress"'
+expect_failure "already exists" os security group rule create --protocol tcp --dst-port 80 web
+expect_failure "Invalid protocol gre for port range" os security group rule create --protocol gre --dst-port 80 web
+check "$(os security group rule list web -f json)" 'len(d) == 3'
+os port create --network n1b --security-group web web-port -f json >/dev/null
+expect_failure "in use" os security group delete web
+os port delete web-port
+os security group delete web
+
+step teardown of the routing
+os floating ip delete "$fip_id"
+os port delete vm1 bare
+os router unset --external-gateway r1
+os router remove subnet r1 s1
+os router delete r1
+check "$(os router list -f json)" 'd == []'
+os subnet delete public-subnet
+os network delete public
+
 step port list/show/set/delete
 check "$(os port list -f json)" 'len(d) == 3'
 check "$(os port list --network n1b -f json)" 'len(d) == 3'

@@ -30,6 +30,7 @@ class FakeAgentRegistry : public AgentRegistry {
     {
       std::lock_guard lock(mu_);
       ++registrations_;
+      last_registration_ = registration;
       if (!refusal_.empty()) {
         error = refusal_;
         return false;
@@ -64,6 +65,10 @@ class FakeAgentRegistry : public AgentRegistry {
     std::lock_guard lock(mu_);
     return registrations_;
   }
+  AgentRegistration last_registration() const {
+    std::lock_guard lock(mu_);
+    return last_registration_;
+  }
   int heartbeats(const std::string& host) const {
     std::lock_guard lock(mu_);
     auto it = heartbeats_.find(host);
@@ -90,6 +95,7 @@ class FakeAgentRegistry : public AgentRegistry {
   TopologyListener* listener_ = nullptr;
   std::string refusal_;
   int registrations_ = 0;
+  AgentRegistration last_registration_;
   std::map<std::string, std::string> ips_;
   std::map<std::string, int> heartbeats_, disconnects_;
   std::map<std::string, bool> port_up_;

@@ -18,7 +18,7 @@ TEST_F(ApiTest, VersionsAndResources) {
   for (const char* path : {"/v2.0", "/v2.0/"}) {
     auto r = call("GET", path);
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.body["resources"].size(), 4u);
+    EXPECT_EQ(r.body["resources"].size(), 8u);
   }
 }
 
@@ -109,7 +109,7 @@ TEST_F(ApiTest, BadRequests) {
   expect_neutron_error(call("POST", "/v2.0/networks", R"({"network": {"admin_state_up": "maybe"}})"), 400,
                        "BadRequest", "admin_state_up");
   expect_neutron_error(call("POST", "/v2.0/networks", R"({"network": {"name": 5}})"), 400, "BadRequest", "name");
-  expect_neutron_error(call("POST", "/v2.0/networks", R"({"network": {"provider:network_type": "vlan"}})"), 400,
+  expect_neutron_error(call("POST", "/v2.0/networks", R"({"network": {"provider:network_type": "gre"}})"), 400,
                        "BadRequest", "provider:network_type");
   expect_neutron_error(call("POST", "/v2.0/networks", R"({"subnet": {}})"), 400, "BadRequest", "network");
   const std::string id = create_network("n");
@@ -130,7 +130,7 @@ TEST_F(ApiTest, MethodsAndUnknownPaths) {
   expect_neutron_error(call("DELETE", "/v2.0/networks"), 405, "HTTPMethodNotAllowed", "method");
   expect_neutron_error(call("PUT", "/v2.0/agents", "{}"), 405, "HTTPMethodNotAllowed", "method");
   expect_neutron_error(call("PUT", "/v2.0/agents/x", "{}"), 405, "HTTPMethodNotAllowed", "method");
-  expect_neutron_error(call("GET", "/v2.0/routers"), 404, "HTTPNotFound", "/v2.0/routers");
+  expect_neutron_error(call("GET", "/v2.0/qos/policies"), 404, "HTTPNotFound", "/v2.0/qos/policies");
 }
 
 TEST_F(ApiTest, SubnetsAndPortsWithConflicts) {
@@ -185,7 +185,7 @@ TEST_F(ApiTest, SubnetsAndPortsWithConflicts) {
 
 TEST_F(ApiTest, AgentsAndPortStatus) {
   std::string error;
-  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1"}, error));
+  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1", false, 0, {}}, error));
   auto list = call("GET", "/v2.0/agents");
   ASSERT_EQ(list.body["agents"].size(), 1u);
   const json& a = list.body["agents"][0];

@@ -109,7 +109,7 @@ TEST_F(StaticVtepApi, BadRequestsNameTheProblem) {
 
 TEST_F(StaticVtepApi, ConflictsWithOtherHosts) {
   std::string error;
-  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1"}, error));
+  ASSERT_TRUE(model_->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1", false, 0, {}}, error));
   expect_neutron_error(call("POST", "/v2.0/agents", static_vtep_body("hv1", "172.16.1.50").dump()), 409,
                        "HostInUse", "hv1");
   expect_neutron_error(call("POST", "/v2.0/agents", static_vtep_body("kvm1", "192.0.2.1").dump()), 409,

@@ -8,7 +8,7 @@ using Agents = ModelTest;
 
 TEST_F(Agents, RegistrationIsDurableWithAStableId) {
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1"}, error)) << error;
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1", false, 0, {}}, error)) << error;
   auto agents = model->list_agents();
   ASSERT_EQ(agents.size(), 1u);
   const std::string id = agents[0].agent.id;
@@ -20,13 +20,13 @@ TEST_F(Agents, RegistrationIsDurableWithAStableId) {
   EXPECT_EQ(agents[0].agent.id, id);
   EXPECT_EQ(agents[0].agent.underlay_ip, "192.0.2.1");
   EXPECT_FALSE(agents[0].alive);  // not heard from since the restart
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1"}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "0.1", false, 0, {}}, error));
   EXPECT_EQ(model->list_agents()[0].agent.id, id);
 }
 
 TEST_F(Agents, LivenessFollowsHeartbeats) {
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
   const std::string id = model->list_agents()[0].agent.id;
   now += std::chrono::seconds(5);
   EXPECT_TRUE(model->show_agent(id).value().alive);
@@ -40,21 +40,21 @@ TEST_F(Agents, LivenessFollowsHeartbeats) {
 
 TEST_F(Agents, RefusesBadRegistrations) {
   std::string error;
-  EXPECT_FALSE(model->register_agent({"", "192.0.2.1", {}, ""}, error));
+  EXPECT_FALSE(model->register_agent({"", "192.0.2.1", {}, "", false, 0, {}}, error));
   EXPECT_NE(error.find("host"), std::string::npos);
-  EXPECT_FALSE(model->register_agent({"hv1", "192.0.2.300", {}, ""}, error));
+  EXPECT_FALSE(model->register_agent({"hv1", "192.0.2.300", {}, "", false, 0, {}}, error));
   EXPECT_NE(error.find("192.0.2.300"), std::string::npos);
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
-  EXPECT_FALSE(model->register_agent({"hv2", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
+  EXPECT_FALSE(model->register_agent({"hv2", "192.0.2.1", {}, "", false, 0, {}}, error));
   EXPECT_NE(error.find("hv1"), std::string::npos) << error;
   // Once hv1 is dead its address may move to another host.
   model->agent_disconnected("hv1");
-  EXPECT_TRUE(model->register_agent({"hv2", "192.0.2.1", {}, ""}, error)) << error;
+  EXPECT_TRUE(model->register_agent({"hv2", "192.0.2.1", {}, "", false, 0, {}}, error)) << error;
 }
 
 TEST_F(Agents, OnlyDeadAgentsMayBeDeleted) {
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
   const std::string id = model->list_agents()[0].agent.id;
   Status alive = model->delete_agent(id);
   ASSERT_TRUE(alive);
@@ -75,7 +75,7 @@ TEST_F(Agents, BindingFollowsRegistrationAndStatusFollowsReports) {
   EXPECT_EQ(bound.value().front().vif_type, "binding_failed");
   EXPECT_EQ(unbound.value().front().vif_type, "unbound");
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
   EXPECT_EQ(model->show_port(id).value().vif_type, "tap");
   EXPECT_EQ(model->show_port(id).value().status, "DOWN");
   model->set_port_status(id, true);
@@ -100,7 +100,7 @@ namespace {
 TEST_F(Agents, UnderlayMustBeUnicastIpv4) {
   for (const char* bad : {"fd00::1", "0.0.0.0", "127.0.0.1", "224.0.0.1", "255.255.255.255", "hv1"}) {
     std::string error;
-    EXPECT_FALSE(model->register_agent({"hv1", bad, {"vxlan"}, "0.1"}, error)) << bad;
+    EXPECT_FALSE(model->register_agent({"hv1", bad, {"vxlan"}, "0.1", false, 0, {}}, error)) << bad;
     EXPECT_NE(error.find("unicast IPv4"), std::string::npos) << error;
   }
   EXPECT_TRUE(model->list_agents().empty());

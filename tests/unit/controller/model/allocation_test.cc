@@ -24,7 +24,7 @@ TEST_F(Allocation, VniInUseIsAConflict) {
   make_network(100);
   NetworkCreate request;
   request.project_id = "p";
-  request.vni = 100;
+  request.segmentation_id = 100;
   auto result = model->create_networks({request});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().http_status, 409);

@@ -14,7 +14,7 @@ TEST_F(ChangeSets, LoadEmitsOneChangeSetWithEverything) {
   make_subnet(net, "10.0.0.0/24");
   ASSERT_TRUE(make_port(net, std::nullopt, "fa:16:3e:00:00:01", "hv1"));
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "1"}, error)) << error;
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {"vxlan"}, "1", false, 0, {}}, error)) << error;
   restart();
   ASSERT_EQ(listener.received.size(), 1u);
   const ChangeSet& all = listener.received[0];
@@ -82,9 +82,9 @@ TEST_F(ChangeSets, NetworkUpdateCarriesTheNewMtu) {
 TEST_F(ChangeSets, HostFactsOnlyWhenTheUnderlayIsNewOrChanged) {
   listener.received.clear();
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "1"}, error));
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "1"}, error));  // a reconnect
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.9", {}, "1"}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "1", false, 0, {}}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "1", false, 0, {}}, error));  // a reconnect
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.9", {}, "1", false, 0, {}}, error));
   ASSERT_EQ(listener.received.size(), 2u);
   EXPECT_EQ(listener.received[0].hosts.at(0).underlay_ip, "192.0.2.1");
   EXPECT_EQ(listener.received[1].hosts.at(0).underlay_ip, "192.0.2.9");

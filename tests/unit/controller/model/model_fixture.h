@@ -65,7 +65,7 @@ class ModelTest : public ::testing::Test {
   std::string make_network(std::optional<int64_t> vni = std::nullopt) {
     NetworkCreate request;
     request.project_id = "p";
-    request.vni = vni;
+    request.segmentation_id = vni;
     auto created = model->create_networks({request});
     EXPECT_TRUE(created) << (created ? "" : created.error().message);
     return created ? created.value().front().network.id : "";

@@ -112,7 +112,7 @@ TEST_F(StaticVteps, RefusesBadDeclarations) {
 
 TEST_F(StaticVteps, NameAndAddressMustBeFree) {
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
   model->agent_disconnected("hv1");  // even a dead agent keeps its name and address
   int status = 0;
   EXPECT_EQ(refusal(vtep("hv1", "172.16.1.50"), &status).rfind("HostInUse", 0), 0u);
@@ -137,9 +137,9 @@ TEST_F(StaticVteps, BulkDeclarationIsAllOrNothing) {
 TEST_F(StaticVteps, AnAgentCannotTakeAStaticHostsNameOrAddress) {
   declare("kvm1", "172.16.1.50");
   std::string error;
-  EXPECT_FALSE(model->register_agent({"kvm1", "192.0.2.9", {}, ""}, error));
+  EXPECT_FALSE(model->register_agent({"kvm1", "192.0.2.9", {}, "", false, 0, {}}, error));
   EXPECT_NE(error.find("static VTEP"), std::string::npos) << error;
-  EXPECT_FALSE(model->register_agent({"hv1", "172.16.1.50", {}, ""}, error));
+  EXPECT_FALSE(model->register_agent({"hv1", "172.16.1.50", {}, "", false, 0, {}}, error));
   EXPECT_NE(error.find("kvm1"), std::string::npos) << error;
   // The record is untouched, and a heartbeat under its name does not make it an agent.
   model->agent_heartbeat("kvm1");
@@ -169,12 +169,12 @@ TEST_F(StaticVteps, DeleteWaitsUntilNoPortIsBound) {
   EXPECT_TRUE(model->list_agents().empty());
   // Its name and address are free again, for an agent too.
   std::string error;
-  EXPECT_TRUE(model->register_agent({"kvm1", "172.16.1.50", {}, ""}, error)) << error;
+  EXPECT_TRUE(model->register_agent({"kvm1", "172.16.1.50", {}, "", false, 0, {}}, error)) << error;
 }
 
 TEST_F(StaticVteps, StoredRecordsWithoutAKindAreAgentsAndUnknownKindsAreRefused) {
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, ""}, error));
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {}}, error));
   ASSERT_EQ(store.records_.size(), 1u);
   auto& [key, body] = *store.records_.begin();
   nlohmann::json record = nlohmann::json::parse(body);

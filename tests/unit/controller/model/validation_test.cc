@@ -49,9 +49,9 @@ TEST_F(Validation, DefaultMtuIsUnderlayMinusVxlan) {
 TEST_F(Validation, VniOutOfRange) {
   NetworkCreate request;
   request.project_id = "p";
-  request.vni = 0;
+  request.segmentation_id = 0;
   expect_error(model->create_networks({request}), 400, "segmentation_id");
-  request.vni = 16777216;
+  request.segmentation_id = 16777216;
   expect_error(model->create_networks({request}), 400, "segmentation_id");
 }
 

@@ -1,0 +1,128 @@
+// Provider attributes of networks (vxlan, flat, vlan on physical networks, external)
+// and gateway agents: registration of gateway capability and bridge mappings, and the
+// order and liveness that choose a router's active gateway host.
+#include "l3_fixture.h"
+
+namespace overcast::controller::testing {
+namespace {
+
+using ProviderNetworks = L3Test;
+using GatewayHosts = L3Test;
+
+NetworkCreate provider(const std::string& type, std::optional<std::string> physnet, std::optional<int64_t> id) {
+  NetworkCreate request;
+  request.project_id = "admin";
+  request.network_type = type;
+  request.physical_network = std::move(physnet);
+  request.segmentation_id = id;
+  return request;
+}
+
+TEST_F(ProviderNetworks, VxlanIsTheDefaultAndTakesAVni) {
+  auto n = model->create_networks({provider("vxlan", std::nullopt, 5000)});
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(n.value()[0].network.network_type, "vxlan");
+  EXPECT_EQ(n.value()[0].network.vni, 5000u);
+  expect_error(model->create_networks({provider("vxlan", std::nullopt, 5000)}), 409, "TunnelIdInUse", "5000");
+  expect_error(model->create_networks({provider("vxlan", "physnet1", std::nullopt)}), 400, "BadRequest",
+               "physical_network");
+  expect_error(model->create_networks({provider("gre", std::nullopt, std::nullopt)}), 400, "BadRequest",
+               "provider:network_type");
+}
+
+TEST_F(ProviderNetworks, FlatIsOnePerPhysicalNetwork) {
+  auto flat = model->create_networks({provider("flat", "physnet1", std::nullopt)});
+  ASSERT_TRUE(flat) << flat.error().message;
+  EXPECT_EQ(flat.value()[0].network.physical_network, "physnet1");
+  EXPECT_GE(flat.value()[0].network.vni, 1u);  // still carried over the overlay between hosts
+  expect_error(model->create_networks({provider("flat", "physnet1", std::nullopt)}), 409, "FlatNetworkInUse",
+               "physnet1");
+  EXPECT_TRUE(model->create_networks({provider("flat", "physnet2", std::nullopt)}));
+  expect_error(model->create_networks({provider("flat", std::nullopt, std::nullopt)}), 400, "BadRequest",
+               "physical_network");
+  expect_error(model->create_networks({provider("flat", "physnet3", 7)}), 400, "BadRequest", "segmentation_id");
+  expect_error(model->create_networks({provider("flat", "phys net", std::nullopt)}), 400, "BadRequest",
+               "physical_network");
+}
+
+TEST_F(ProviderNetworks, VlanIdsAreUniquePerPhysicalNetwork) {
+  auto v = model->create_networks({provider("vlan", "physnet1", 100)});
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v.value()[0].network.vlan_id, 100u);
+  expect_error(model->create_networks({provider("vlan", "physnet1", 100)}), 409, "VlanIdInUse", "100");
+  EXPECT_TRUE(model->create_networks({provider("vlan", "physnet2", 100)}));
+  expect_error(model->create_networks({provider("vlan", "physnet1", 4095)}), 400, "BadRequest", "4095");
+  expect_error(model->create_networks({provider("vlan", "physnet1", 0)}), 400, "BadRequest", "segmentation_id");
+  auto allocated = model->create_networks({provider("vlan", "physnet1", std::nullopt)});
+  ASSERT_TRUE(allocated);
+  EXPECT_EQ(allocated.value()[0].network.vlan_id, 1u);
+  restart();
+  expect_error(model->create_networks({provider("vlan", "physnet1", 100)}), 409, "VlanIdInUse", "100");
+}
+
+TEST_F(ProviderNetworks, ExternalFlagCannotBeDroppedWhileUsed) {
+  const std::string ext = make_external();
+  make_router("p", ext);
+  NetworkUpdate update;
+  update.external = false;
+  expect_error(model->update_network(ext, update), 409, "ExternalNetworkInUse", ext);
+  auto plain = make_network();
+  update.external = true;
+  auto made_external = model->update_network(plain, update);
+  ASSERT_TRUE(made_external);
+  EXPECT_TRUE(made_external.value().network.external);
+}
+
+TEST_F(GatewayHosts, RegistrationCarriesGatewayAndMappings) {
+  std::string error;
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", true, 10, {"physnet1:eth1"}}, error)) << error;
+  restart();
+  auto agent = model->list_agents()[0].agent;
+  EXPECT_TRUE(agent.gateway);
+  EXPECT_EQ(agent.gateway_priority, 10u);
+  EXPECT_EQ(agent.bridge_mappings, std::vector<std::string>{"physnet1:eth1"});
+  EXPECT_FALSE(model->register_agent({"hv2", "192.0.2.2", {}, "", false, 0, {"physnet1"}}, error));
+  EXPECT_NE(error.find("physnet1"), std::string::npos) << error;
+  EXPECT_FALSE(model->register_agent({"hv2", "192.0.2.2", {}, "", false, 0, {"a:eth1", "a:eth2"}}, error));
+  EXPECT_NE(error.find("twice"), std::string::npos) << error;
+}
+
+TEST_F(GatewayHosts, ActiveIsTheHighestPriorityAliveOne) {
+  const std::string ext = make_external();
+  const std::string router = make_router("p", ext);
+  const std::string no_gateway = make_router();
+  std::string error;
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", true, 10, {}}, error));
+  ASSERT_TRUE(model->register_agent({"hv2", "192.0.2.2", {}, "", true, 20, {}}, error));
+  ASSERT_TRUE(model->register_agent({"hv3", "192.0.2.3", {}, "", false, 0, {}}, error));  // not a gateway
+  auto agents = model->router_l3_agents(router);
+  ASSERT_TRUE(agents);
+  ASSERT_EQ(agents.value().size(), 2u);
+  EXPECT_EQ(agents.value()[0].agent.agent.host, "hv2");
+  EXPECT_EQ(agents.value()[0].ha_state, "active");
+  EXPECT_EQ(agents.value()[1].agent.agent.host, "hv1");
+  EXPECT_EQ(agents.value()[1].ha_state, "standby");
+  EXPECT_TRUE(model->router_l3_agents(no_gateway).value().empty());
+  expect_error(model->router_l3_agents("nope"), 404, "RouterNotFound", "nope");
+  // hv2 dies: hv1 takes over; hv2 comes back: it is active again.
+  model->agent_disconnected("hv2");
+  agents = model->router_l3_agents(router);
+  EXPECT_EQ(agents.value()[0].ha_state, "standby");
+  EXPECT_EQ(agents.value()[1].ha_state, "active");
+  model->agent_heartbeat("hv2");
+  EXPECT_EQ(model->router_l3_agents(router).value()[0].ha_state, "active");
+  // Silence (missed heartbeats) counts as death too.
+  now += std::chrono::seconds(7);
+  model->agent_heartbeat("hv1");
+  agents = model->router_l3_agents(router);
+  EXPECT_EQ(agents.value()[0].agent.agent.host, "hv2");
+  EXPECT_EQ(agents.value()[0].ha_state, "standby");
+  EXPECT_EQ(agents.value()[1].ha_state, "active");
+  // None alive: none active.
+  model->agent_disconnected("hv1");
+  agents = model->router_l3_agents(router);
+  for (const auto& a : agents.value()) EXPECT_EQ(a.ha_state, "standby");
+}
+
+}  // namespace
+}  // namespace overcast::controller::testing
