@@ -31,19 +31,27 @@ std::set<std::pair<std::string, std::string>> keys_of(const ModelState& state) {
   for (const auto& [id, s] : state.subnets()) keys.insert({"subnet", id});
   for (const auto& [id, p] : state.ports()) keys.insert({"port", id});
   for (const auto& [id, a] : state.agents()) keys.insert({"agent", id});
+  for (const auto& [id, r] : state.routers()) keys.insert({"router", id});
+  for (const auto& [id, f] : state.floating_ips()) keys.insert({"floatingip", id});
+  for (const auto& [id, g] : state.security_groups()) keys.insert({"security_group", id});
+  for (const auto& [id, r] : state.security_group_rules()) keys.insert({"security_group_rule", id});
   return keys;
 }
 }  // namespace
 
 void LogicalModel::apply_remote_puts(Transaction& tx, const std::vector<StoredRecord>& puts) {
   for (const auto& record : puts) {
-    if (record.kind != "network" && record.kind != "subnet" && record.kind != "agent" && record.kind != "port") {
+    static const std::set<std::string> kKnown = {"network", "subnet",     "agent",          "port",
+                                                 "router",  "floatingip", "security_group", "security_group_rule"};
+    if (!kKnown.contains(record.kind)) {
       ++remote_records_dropped_;
       spdlog::error("remote {} '{}' is of an unknown kind, skipped", record.kind, record.id);
     }
   }
-  // Dependency order: networks, subnets, hosts, then the ports that refer to them.
-  for (const char* kind : {"network", "subnet", "agent", "port"}) {
+  // Dependency order: networks, subnets, hosts, groups, then the ports that refer to them,
+  // then what refers to ports (routers' interfaces and gateways, floating IPs).
+  for (const char* kind :
+       {"network", "subnet", "agent", "security_group", "security_group_rule", "port", "router", "floatingip"}) {
     for (const auto& record : puts) {
       if (record.kind != kind) continue;
       bool ok = false;
@@ -70,6 +78,22 @@ void LogicalModel::apply_remote_puts(Transaction& tx, const std::vector<StoredRe
           ok = false;
         }
         if (ok) tx.put_agent(a);
+      } else if (record.kind == "security_group") {
+        SecurityGroup g;
+        ok = decode_remote(record, g);
+        if (ok) tx.put_security_group(g);
+      } else if (record.kind == "security_group_rule") {
+        SecurityGroupRule r;
+        ok = decode_remote(record, r) && tx.state().find_security_group(r.security_group_id) != nullptr;
+        if (ok) tx.put_security_group_rule(r);
+      } else if (record.kind == "router") {
+        Router r;
+        ok = decode_remote(record, r);
+        if (ok) tx.put_router(r);
+      } else if (record.kind == "floatingip") {
+        FloatingIp f;
+        ok = decode_remote(record, f) && tx.state().find_network(f.floating_network_id) != nullptr;
+        if (ok) tx.put_floating_ip(f);
       } else {
         Port p;
         ok = decode_remote(record, p) && tx.state().find_network(p.network_id) != nullptr;
@@ -89,10 +113,16 @@ void LogicalModel::apply_remote_puts(Transaction& tx, const std::vector<StoredRe
 }
 
 void LogicalModel::apply_remote_deletes(Transaction& tx, const std::vector<RecordKey>& deletes) {
-  // Ports first: they refer to subnets and networks that may go in the same change.
-  for (const char* kind : {"port", "subnet", "network", "agent"}) {
+  // What refers to others first: floating IPs and routers (to ports), ports (to subnets,
+  // networks and groups), rules (to groups).
+  for (const char* kind : {"floatingip", "router", "port", "security_group_rule", "security_group", "subnet",
+                           "network", "agent"}) {
     for (const auto& key : deletes) {
       if (key.kind != kind) continue;
+      if (key.kind == "floatingip") tx.erase_floating_ip(key.id);
+      if (key.kind == "router") tx.erase_router(key.id);
+      if (key.kind == "security_group_rule") tx.erase_security_group_rule(key.id);
+      if (key.kind == "security_group") tx.erase_security_group(key.id);
       if (key.kind == "port") tx.erase_port(key.id);
       if (key.kind == "subnet") tx.erase_subnet(key.id);
       if (key.kind == "network") tx.erase_network(key.id);
