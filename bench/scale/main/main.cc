@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
   app.add_option("--churn-seconds", options.churn_seconds, "length of the churn phase")->check(CLI::Range(0.0, 3600.0))->capture_default_str();
   app.add_option("--converge-timeout", options.converge_timeout_s, "seconds before the build is declared not converged")
       ->check(CLI::Range(1.0, 3600.0))->capture_default_str();
+  std::string sink = "light";
+  app.add_option("--sink", sink, "agent: the agent's AgentViewSink per host (O(view) per delta); light: per-entry "
+                                 "validation applied in place (O(delta))")
+      ->check(CLI::IsMember({"agent", "light"}))
+      ->capture_default_str();
   app.add_option("--out", out, "write the JSON here instead of stdout");
   app.add_option("--log-level", log_level, "info, warn, error")->capture_default_str();
   try {
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  options.sink = sink == "agent" ? overcast::bench::SinkMode::kAgent : overcast::bench::SinkMode::kLight;
   // The JSON may go to stdout: the log goes to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));
   spdlog::set_level(spdlog::level::from_str(log_level));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bench/scale/load/cloud_plan.h"
+#include "bench/scale/sim/sim_host_sink.h"
 
 namespace overcast::bench {
 
@@ -12,6 +13,7 @@ struct ScaleOptions {
   std::string controller_binary = "build/bin/overcast-controller";
   std::string work_dir;  // "" = a fresh directory under /tmp, removed afterwards
   CloudShape shape;
+  SinkMode sink = SinkMode::kLight;
   size_t bulk = 1000;                // objects per bulk create
   double churn_rate = 100;           // changes per second
   double churn_seconds = 10;

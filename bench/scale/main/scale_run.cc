@@ -101,7 +101,7 @@ json run_scale_point(const ScaleOptions& options) {
   }
 
   const auto connect_start = Clock::now();
-  HostFleet fleet(controller.southbound(), options.shape.hosts);
+  HostFleet fleet(controller.southbound(), options.shape.hosts, options.sink);
   fleet.start();
   const auto connect_budget = std::chrono::milliseconds(30000 + 60 * options.shape.hosts);
   if (!fleet.wait_connected(connect_budget)) {
@@ -136,7 +136,8 @@ json run_scale_point(const ScaleOptions& options) {
         {"wide_networks", std::count_if(plan.networks.begin(), plan.networks.end(),
                                         [](const PlannedNetwork& n) { return n.wide; })},
         {"wide_span", effective_wide_span(options.shape)},
-        {"seed", options.shape.seed}}},
+        {"seed", options.shape.seed},
+        {"sink", options.sink == SinkMode::kAgent ? "agent" : "light"}}},
       {"connect_seconds", connect_seconds},
       {"build",
        {{"api_seconds", build.api_seconds},

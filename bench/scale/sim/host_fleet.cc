@@ -14,14 +14,14 @@ std::string underlay_of(size_t index) {
   return text;
 }
 
-HostFleet::HostFleet(const std::string& controller, size_t count, const std::string& prefix) {
+HostFleet::HostFleet(const std::string& controller, size_t count, SinkMode mode, const std::string& prefix) {
   hosts_.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     char name[64];
     std::snprintf(name, sizeof name, "%s%05zu", prefix.c_str(), i);
     SimHost host;
     host.name = name;
-    host.sink = std::make_unique<SimHostSink>();
+    host.sink = std::make_unique<SimHostSink>(mode);
     agent::SouthboundClientConfig config;
     config.controller = controller;
     config.host = host.name;

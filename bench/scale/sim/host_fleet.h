@@ -21,7 +21,7 @@ struct SimHost {
 
 class HostFleet {
  public:
-  HostFleet(const std::string& controller, size_t count, const std::string& prefix = "sim-");
+  HostFleet(const std::string& controller, size_t count, SinkMode mode, const std::string& prefix = "sim-");
   ~HostFleet();  // stops every client
 
   void start();

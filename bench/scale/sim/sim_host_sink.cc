@@ -1,5 +1,7 @@
 #include "bench/scale/sim/sim_host_sink.h"
 
+#include "agent/view/view_validator.h"
+
 namespace overcast::bench {
 
 namespace {
@@ -16,10 +18,58 @@ std::string port_id_of_key(const std::string& key) {
   return "";
 }
 
-SimHostSink::SimHostSink() : inner_(driver_, discard_table) {}
+SimHostSink::SimHostSink(SinkMode mode) : mode_(mode), inner_(driver_, discard_table) {}
+
+bool SimHostSink::light_snapshot(const std::vector<agent::sb::ViewEntry>& entries, std::string& reason) {
+  agent::ViewMap candidate;
+  for (const auto& entry : entries) {
+    if (auto bad = agent::validate_entry(entry)) {
+      reason = *bad;
+      return false;
+    }
+    if (!candidate.emplace(entry.key(), entry).second) {
+      reason = entry.key() + ": key appears twice in the snapshot";
+      return false;
+    }
+  }
+  if (auto bad = agent::validate_view(candidate)) {
+    reason = *bad;
+    return false;
+  }
+  std::lock_guard lock(mu_);
+  for (const auto& [key, entry] : candidate) {
+    if (entry.has_local_port() && held_.count(key) == 0) new_local_ports_.push_back(entry.local_port().port_id());
+  }
+  return true;
+}
+
+bool SimHostSink::light_delta(const std::vector<agent::sb::ViewEntry>& upserts,
+                              const std::vector<std::string>& removals, std::string& reason) {
+  for (const auto& key : removals) {
+    if (auto bad = agent::validate_removal_key(key)) {
+      reason = *bad;
+      return false;
+    }
+  }
+  for (const auto& entry : upserts) {
+    if (auto bad = agent::validate_entry(entry)) {
+      reason = *bad;
+      return false;
+    }
+  }
+  std::lock_guard lock(mu_);
+  for (const auto& entry : upserts) {
+    if (entry.has_local_port() && held_.count(entry.key()) == 0) {
+      new_local_ports_.push_back(entry.local_port().port_id());
+    }
+  }
+  return true;
+}
 
 bool SimHostSink::apply_snapshot(const std::vector<agent::sb::ViewEntry>& entries, std::string& reason) {
-  if (!inner_.apply_snapshot(entries, reason)) {
+  const bool applied =
+      mode_ == SinkMode::kAgent ? inner_.apply_snapshot(entries, reason) : light_snapshot(entries, reason);
+  if (!applied) {
     std::lock_guard lock(mu_);
     ++traffic_.nacks;
     return false;
@@ -44,7 +94,9 @@ bool SimHostSink::apply_snapshot(const std::vector<agent::sb::ViewEntry>& entrie
 
 bool SimHostSink::apply_delta(const std::vector<agent::sb::ViewEntry>& upserts,
                               const std::vector<std::string>& removals, std::string& reason) {
-  if (!inner_.apply_delta(upserts, removals, reason)) {
+  const bool applied = mode_ == SinkMode::kAgent ? inner_.apply_delta(upserts, removals, reason)
+                                                 : light_delta(upserts, removals, reason);
+  if (!applied) {
     std::lock_guard lock(mu_);
     ++traffic_.nacks;
     return false;
@@ -82,7 +134,19 @@ void SimHostSink::touch_locked(const std::string& key, Clock::time_point now) {
 }
 
 std::vector<agent::sb::PortStatus> SimHostSink::take_port_status_changes() {
-  return inner_.take_port_status_changes();
+  if (mode_ == SinkMode::kAgent) return inner_.take_port_status_changes();
+  std::vector<agent::sb::PortStatus> out;
+  std::lock_guard lock(mu_);
+  for (auto& port_id : new_local_ports_) {
+    // Reported only while the port is still here, as the agent does.
+    if (held_.count("lport/" + port_id) == 0) continue;
+    agent::sb::PortStatus status;
+    status.set_port_id(std::move(port_id));
+    status.set_up(true);
+    out.push_back(std::move(status));
+  }
+  new_local_ports_.clear();
+  return out;
 }
 
 std::optional<Clock::time_point> SimHostSink::settled_since(const std::string& port_id,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "agent/view_test_util.h"
 #include "bench/scale/sim/host_fleet.h"
@@ -23,8 +24,12 @@ std::vector<std::string> sorted_keys(const SimHostSink& sink) {
   return keys;
 }
 
-TEST(SimHostSinkTest, CountsTheStateItHoldsAndTheTrafficItGot) {
-  SimHostSink sink;
+class SimHostSinkTest : public ::testing::TestWithParam<SinkMode> {};
+
+INSTANTIATE_TEST_SUITE_P(BothModes, SimHostSinkTest, ::testing::Values(SinkMode::kAgent, SinkMode::kLight));
+
+TEST_P(SimHostSinkTest, CountsTheStateItHoldsAndTheTrafficItGot) {
+  SimHostSink sink(GetParam());
   std::string reason;
   const auto view = base_view();
   ASSERT_TRUE(sink.apply_snapshot(view, reason)) << reason;
@@ -43,21 +48,35 @@ TEST(SimHostSinkTest, CountsTheStateItHoldsAndTheTrafficItGot) {
   EXPECT_EQ(traffic.bytes, bytes + std::string("rport/r1").size());
 }
 
-TEST(SimHostSinkTest, ARefusedDeltaChangesNothing) {
-  SimHostSink sink;
+TEST_P(SimHostSinkTest, ARefusedDeltaChangesNothing) {
+  SimHostSink sink(GetParam());
   std::string reason;
   ASSERT_TRUE(sink.apply_snapshot(base_view(), reason));
-  // A remote port of a network this host does not hold is not a valid view.
-  auto stray = remote_port("r9", "n9", 900, "fa:16:3e:00:00:09", "192.0.2.9");
-  EXPECT_FALSE(sink.apply_delta({stray}, {}, reason));
+  auto bad_mac = remote_port("r9", "n1", 100, "zz:16:3e:00:00:09", "192.0.2.9");
+  EXPECT_FALSE(sink.apply_delta({bad_mac}, {}, reason));
   EXPECT_FALSE(reason.empty());
   EXPECT_EQ(sink.entries(), 3u);
   EXPECT_EQ(sink.traffic().nacks, 1u);
   EXPECT_EQ(sink.traffic().deltas, 0u);
 }
 
-TEST(SimHostSinkTest, RecordsWhenAPortSettlesOnlyWhileRecording) {
-  SimHostSink sink;
+TEST_P(SimHostSinkTest, ReportsEachNewLocalPortUpOnce) {
+  SimHostSink sink(GetParam());
+  std::string reason;
+  ASSERT_TRUE(sink.apply_snapshot(base_view(), reason));
+  auto first = sink.take_port_status_changes();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].port_id(), "p1");
+  EXPECT_TRUE(first[0].up());
+  EXPECT_TRUE(sink.take_port_status_changes().empty());
+  ASSERT_TRUE(sink.apply_delta({local_port("p2", "n1", 100, "fa:16:3e:00:00:05")}, {}, reason)) << reason;
+  auto second = sink.take_port_status_changes();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].port_id(), "p2");
+}
+
+TEST_P(SimHostSinkTest, RecordsWhenAPortSettlesOnlyWhileRecording) {
+  SimHostSink sink(GetParam());
   std::string reason;
   ASSERT_TRUE(sink.apply_snapshot(base_view(), reason));
   const auto before = Clock::now();
@@ -80,7 +99,7 @@ TEST(SimHostSinkTest, RecordsWhenAPortSettlesOnlyWhileRecording) {
   EXPECT_TRUE(sink.settled_since("gone", resync).has_value());
 }
 
-TEST(SimHostSinkTest, PortIdOfKey) {
+TEST(SimHostSinkKeyTest, PortIdOfKey) {
   EXPECT_EQ(port_id_of_key("lport/abc"), "abc");
   EXPECT_EQ(port_id_of_key("rport/abc"), "abc");
   EXPECT_EQ(port_id_of_key("net/abc"), "");
