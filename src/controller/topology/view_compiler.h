@@ -90,9 +90,15 @@ class ViewCompiler : public TopologyListener {
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
   std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
-  std::optional<sb::ViewEntry> desired_entry(const std::string& host, const std::string& network_id,
-                                             const std::string& key) const;
-  HostView::Slice desired_slice(const std::string& host, const std::string& network_id) const;
+  // Remote-port entries built during one recompute(), by key, for sharing.
+  using FreshEntries = std::unordered_map<std::string, EntryRef>;
+  EntryRef desired_entry(const std::string& host, const std::string& network_id, const std::string& key,
+                         FreshEntries& fresh) const;
+  HostView::Slice desired_slice(const std::string& host, const std::string& network_id, FreshEntries& fresh) const;
+  // One copy of a remote-port entry for every host of the network: the one built in
+  // this recompute, or the one another host of the network already holds, when equal.
+  EntryRef share_remote_entry(const std::string& host, const std::string& network_id, sb::ViewEntry built,
+                              FreshEntries& fresh) const;
 
   const std::string epoch_;
   const size_t history_limit_;
