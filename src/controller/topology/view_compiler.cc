@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 
 #include "controller/topology/view_entries.h"
 
@@ -308,6 +309,14 @@ ViewCompilerStats ViewCompiler::stats() const {
   std::lock_guard lock(mu_);
   ViewCompilerStats stats = stats_;
   stats.hosts = views_.size();
+  std::unordered_set<const sb::ViewEntry*> distinct;
+  for (const auto& [host, view] : views_) {
+    for (const auto& [network_id, slice] : view.slices()) {
+      stats.entries += slice.size();
+      for (const auto& [key, entry] : slice) distinct.insert(entry.get());
+    }
+  }
+  stats.distinct_entries = distinct.size();
   return stats;
 }
 

@@ -49,6 +49,8 @@ struct ViewCompilerStats {
   uint64_t deltas = 0;
   uint64_t ignored_facts = 0;  // facts without an id/name, dropped
   size_t hosts = 0;            // hosts with a view
+  size_t entries = 0;          // entries of all views
+  size_t distinct_entries = 0; // entry objects behind them (shared remote ports count once)
 };
 
 class ViewCompiler : public TopologyListener {
@@ -69,6 +71,7 @@ class ViewCompiler : public TopologyListener {
                                                      uint64_t version) const;
   // Whether `port_id` is currently bound to `host` (agents only report their own ports).
   bool port_bound_to(const std::string& port_id, const std::string& host) const;
+  // Walks every view (O(entries)): for tests and measurement, not for a hot path.
   ViewCompilerStats stats() const;
 
  private:
