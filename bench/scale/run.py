@@ -45,6 +45,7 @@ def run_point(args, point, out_dir):
                "--hosts", str(hosts), "--networks", str(networks), "--ports", str(ports),
                "--tenants", str(max(1, networks // 10)),
                "--churn-rate", str(args.churn_rate), "--churn-seconds", str(args.churn_seconds),
+               "--stalled-hosts", str(args.stalled_hosts),
                "--out", out, "--log-level", "warn"]
     started = time.monotonic()
     print(f"== {hosts} hosts, {networks} networks, {ports} ports", flush=True)
@@ -70,6 +71,8 @@ def main():
                         help="HOSTS,NETWORKS,PORTS instead of a sweep (repeatable)")
     parser.add_argument("--churn-rate", type=float, default=100)
     parser.add_argument("--churn-seconds", type=float, default=10)
+    parser.add_argument("--stalled-hosts", type=int, default=0,
+                        help="hosts that stop applying during the churn (a hung agent), then are released")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 

@@ -18,6 +18,7 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
 
 struct InFlight {
   std::string port;
+  bool touches_stalled = false;
   std::vector<size_t> hosts;  // fleet indexes still to apply it
   Clock::time_point sent, answered, last_applied;
 };
@@ -27,13 +28,14 @@ class Churn {
   Churn(const ScaleOptions& options, const std::vector<BuiltNetwork>& networks, NeutronLoad& api,
         HostFleet& fleet, CloudModel& model)
       : options_(options), networks_(networks), api_(api), fleet_(fleet), model_(model),
-        rng_(options.shape.seed ^ 0x5eed) {
+        rng_(options.shape.seed ^ 0x5eed), stalled_(std::min(options.stalled_hosts, fleet.size())) {
     for (size_t i = 0; i < fleet.size(); ++i) host_index_[fleet.host(i).name] = i;
     candidates_ = model.port_ids();
   }
 
   ChurnResult run() {
     fleet_.record_touches(true);
+    for (size_t h = 0; h < stalled_; ++h) fleet_.host(h).sink->stall();
     const auto start = Clock::now();
     const auto period = std::chrono::duration<double>(1.0 / std::max(0.001, options_.churn_rate));
     const auto total = static_cast<size_t>(options_.churn_rate * options_.churn_seconds);
@@ -53,10 +55,26 @@ class Churn {
     }
     result_.unsettled = in_flight_.size();
     fleet_.record_touches(false);
+    if (stalled_ > 0) catch_up(deadline);
     return std::move(result_);
   }
 
  private:
+  void catch_up(Clock::time_point deadline) {
+    const auto released = Clock::now();
+    for (size_t h = 0; h < stalled_; ++h) fleet_.host(h).sink->release();
+    const auto give_up = std::max(deadline, released + std::chrono::seconds(30));
+    auto behind = [&] {
+      for (size_t h = 0; h < stalled_; ++h) {
+        if (fleet_.host(h).sink->entries() != model_.ideal_entries(fleet_.host(h).name)) return true;
+      }
+      return false;
+    };
+    while (behind() && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    result_.stalled_caught_up = !behind();
+    result_.stalled_catch_up_seconds = std::chrono::duration<double>(Clock::now() - released).count();
+  }
+
   // Drops every host that has applied the change; a change no host still owes is done.
   void settle(Clock::time_point) {
     for (auto it = in_flight_.begin(); it != in_flight_.end();) {
@@ -71,7 +89,9 @@ class Churn {
         ++it;
         continue;
       }
-      result_.latency_ms.push_back(std::max(0.0, ms_between(change.answered, change.last_applied)));
+      const double latency = std::max(0.0, ms_between(change.answered, change.last_applied));
+      result_.latency_ms.push_back(latency);
+      if (change.touches_stalled) result_.latency_with_stalled_ms.push_back(latency);
       busy_.erase(change.port);
       if (model_.host_of(change.port) != nullptr) candidates_.push_back(change.port);
       it = in_flight_.erase(it);
@@ -151,7 +171,15 @@ class Churn {
     ++result_.changes;
     result_.api_ms.push_back(ms_between(change.sent, change.answered));
     change.port = port;
-    for (const auto& host : concerned_hosts(before, after)) change.hosts.push_back(host_index_.at(host));
+    for (const auto& host : concerned_hosts(before, after)) {
+      const size_t index = host_index_.at(host);
+      if (index < stalled_) {
+        change.touches_stalled = true;  // timed on the others; the stalled ones catch up later
+      } else {
+        change.hosts.push_back(index);
+      }
+    }
+    if (change.touches_stalled) ++result_.changes_touching_stalled;
     result_.concerned_hosts.push_back(static_cast<double>(change.hosts.size()));
     change.last_applied = change.answered;
     busy_.insert(port);
@@ -164,6 +192,7 @@ class Churn {
   HostFleet& fleet_;
   CloudModel& model_;
   std::mt19937_64 rng_;
+  const size_t stalled_;
   std::unordered_map<std::string, size_t> host_index_;
   std::vector<std::string> candidates_;
   std::unordered_set<std::string> busy_;

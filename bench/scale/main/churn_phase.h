@@ -5,6 +5,11 @@
 //
 // A port with a change still in flight is not picked again, so every entry a host
 // applies for it belongs to the change being timed.
+//
+// With stalled hosts (options.stalled_hosts), hosts 0..K-1 stop applying for the whole
+// churn: the latency of a change is then measured on its other hosts (does a hung host
+// delay anyone else?), and after the churn the stalled hosts are released and timed
+// until they hold their ideal view again (resume by deltas, or a snapshot).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +36,10 @@ struct ChurnResult {
   std::vector<double> latency_ms;      // API answer -> last concerned host applied
   std::vector<double> api_ms;          // request sent -> API answer
   std::vector<double> concerned_hosts; // per change
+  size_t changes_touching_stalled = 0;
+  std::vector<double> latency_with_stalled_ms;  // those changes, on their other hosts
+  double stalled_catch_up_seconds = 0;          // release -> stalled hosts at their ideal view
+  bool stalled_caught_up = true;
 };
 
 ChurnResult run_churn(const ScaleOptions& options, const std::vector<BuiltNetwork>& networks, NeutronLoad& api,

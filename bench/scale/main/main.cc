@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--churn-seconds", options.churn_seconds, "length of the churn phase")->check(CLI::Range(0.0, 3600.0))->capture_default_str();
   app.add_option("--converge-timeout", options.converge_timeout_s, "seconds before the build is declared not converged")
       ->check(CLI::Range(1.0, 3600.0))->capture_default_str();
+  app.add_option("--stalled-hosts", options.stalled_hosts,
+                 "hosts 0..K-1 stop applying (their reader blocks) during the churn, then are released")
+      ->capture_default_str();
   std::string sink = "light";
   app.add_option("--sink", sink, "agent: the agent's AgentViewSink per host (O(view) per delta); light: per-entry "
                                  "validation applied in place (O(delta))")
@@ -48,6 +53,13 @@ int main(int argc, char** argv) {
   // The JSON may go to stdout: the log goes to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));
   spdlog::set_level(spdlog::level::from_str(log_level));
+
+  // One TCP connection per simulated host, on both sides (the controller inherits it).
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   nlohmann::json result;
   try {

@@ -19,6 +19,7 @@ struct ScaleOptions {
   double churn_seconds = 10;
   double converge_timeout_s = 300;   // the build phase gives up after this
   double settle_timeout_s = 30;      // a churn change not settled by then is counted lost
+  size_t stalled_hosts = 0;          // hosts 0..K-1 stop applying during the churn
 };
 
 }  // namespace overcast::bench

@@ -165,7 +165,13 @@ json run_scale_point(const ScaleOptions& options) {
         {"bytes_per_change", static_cast<double>(after_churn.bytes - before_churn.bytes) / changes},
         {"snapshots", after_churn.snapshots - before_churn.snapshots},
         {"nacks", after_churn.nacks},
-        {"views", audit_json(churn_audit)}}},
+        {"views", audit_json(churn_audit)},
+        {"stalled",
+         {{"hosts", std::min(options.stalled_hosts, options.shape.hosts)},
+          {"changes_touching", churn.changes_touching_stalled},
+          {"latency_ms_on_others", summary_json(churn.latency_with_stalled_ms)},
+          {"catch_up_seconds", churn.stalled_catch_up_seconds},
+          {"caught_up", churn.stalled_caught_up}}}}},
       {"controller",
        {{"idle", proc_json(idle)},
         {"after_build", proc_json(after_build)},
@@ -187,6 +193,8 @@ bool result_is_correct(const json& result, std::string& why) {
     why = "the API refused churn changes: " + churn.at("first_api_error").get<std::string>();
   } else if (churn.at("unsettled").get<size_t>() != 0) {
     why = std::to_string(churn.at("unsettled").get<size_t>()) + " churn changes never reached every concerned host";
+  } else if (!churn.at("stalled").at("caught_up").get<bool>()) {
+    why = "stalled hosts did not get back to their ideal view after release";
   } else if (churn.at("views").at("hosts_exact") != churn.at("views").at("hosts")) {
     why = "after the churn, some hosts' views differ from the ideal";
   } else {

@@ -32,6 +32,8 @@ HostFleet::HostFleet(const std::string& controller, size_t count, SinkMode mode,
 }
 
 HostFleet::~HostFleet() {
+  // A stalled sink holds its client's reader: let it go first, or stop() would wait forever.
+  for (auto& host : hosts_) host.sink->release();
   for (auto& host : hosts_) host.client->stop();
 }
 

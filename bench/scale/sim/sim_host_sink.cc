@@ -66,7 +66,26 @@ bool SimHostSink::light_delta(const std::vector<agent::sb::ViewEntry>& upserts,
   return true;
 }
 
+void SimHostSink::stall() {
+  std::lock_guard lock(stall_mu_);
+  stalled_ = true;
+}
+
+void SimHostSink::release() {
+  {
+    std::lock_guard lock(stall_mu_);
+    stalled_ = false;
+  }
+  stall_cv_.notify_all();
+}
+
+void SimHostSink::wait_while_stalled() {
+  std::unique_lock lock(stall_mu_);
+  stall_cv_.wait(lock, [this] { return !stalled_; });
+}
+
 bool SimHostSink::apply_snapshot(const std::vector<agent::sb::ViewEntry>& entries, std::string& reason) {
+  wait_while_stalled();
   const bool applied =
       mode_ == SinkMode::kAgent ? inner_.apply_snapshot(entries, reason) : light_snapshot(entries, reason);
   if (!applied) {
@@ -94,6 +113,7 @@ bool SimHostSink::apply_snapshot(const std::vector<agent::sb::ViewEntry>& entrie
 
 bool SimHostSink::apply_delta(const std::vector<agent::sb::ViewEntry>& upserts,
                               const std::vector<std::string>& removals, std::string& reason) {
+  wait_while_stalled();
   const bool applied = mode_ == SinkMode::kAgent ? inner_.apply_delta(upserts, removals, reason)
                                                  : light_delta(upserts, removals, reason);
   if (!applied) {

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,10 @@ class SimHostSink final : public agent::ViewSink {
   std::vector<agent::sb::PortStatus> take_port_status_changes() override;
 
   void record_touches(bool on) { recording_ = on; }
+  // A stalled host stops applying (its reader blocks in the sink, as a hung agent's
+  // would) until released: the controller's stream to it backs up.
+  void stall();
+  void release();
   // When an entry of `port_id` was last applied here at or after `since`, or when a
   // snapshot (which settles every key at once) was applied at or after `since`.
   std::optional<Clock::time_point> settled_since(const std::string& port_id, Clock::time_point since) const;
@@ -62,6 +67,7 @@ class SimHostSink final : public agent::ViewSink {
 
  private:
   void touch_locked(const std::string& key, Clock::time_point now);
+  void wait_while_stalled();
   bool light_snapshot(const std::vector<agent::sb::ViewEntry>& entries, std::string& reason);
   bool light_delta(const std::vector<agent::sb::ViewEntry>& upserts, const std::vector<std::string>& removals,
                    std::string& reason);
@@ -71,6 +77,9 @@ class SimHostSink final : public agent::ViewSink {
   agent::AgentViewSink inner_;  // agent mode only
   std::vector<std::string> new_local_ports_;  // light mode: to report up
   std::atomic<bool> recording_{false};
+  std::mutex stall_mu_;
+  std::condition_variable stall_cv_;
+  bool stalled_ = false;
   std::atomic<size_t> entries_{0};
   std::atomic<uint64_t> state_bytes_{0};
 

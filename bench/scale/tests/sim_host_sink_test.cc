@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <set>
 
 #include "agent/view_test_util.h"
@@ -97,6 +99,25 @@ TEST_P(SimHostSinkTest, RecordsWhenAPortSettlesOnlyWhileRecording) {
   const auto resync = Clock::now();
   ASSERT_TRUE(sink.apply_snapshot(base_view(), reason));
   EXPECT_TRUE(sink.settled_since("gone", resync).has_value());
+}
+
+TEST_P(SimHostSinkTest, AStalledSinkAppliesNothingUntilReleased) {
+  SimHostSink sink(GetParam());
+  std::string reason;
+  ASSERT_TRUE(sink.apply_snapshot(base_view(), reason));
+  sink.stall();
+  std::atomic<bool> applied{false};
+  std::thread reader([&] {
+    std::string why;
+    applied = sink.apply_delta({}, {"rport/r1"}, why);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(applied.load());
+  EXPECT_EQ(sink.entries(), 3u);
+  sink.release();
+  reader.join();
+  EXPECT_TRUE(applied.load());
+  EXPECT_EQ(sink.entries(), 2u);
 }
 
 TEST(SimHostSinkKeyTest, PortIdOfKey) {
