@@ -258,7 +258,10 @@ void SyncSession::run_ticker(grpc::ClientContext& context) {
       lock.lock();
       next_poll = now + kPortStatusPoll;
     }
-    auto wake = std::min({silence_deadline, next_poll, welcomed_ ? next_heartbeat : next_poll});
+    auto wake = std::min(next_poll, welcomed_ ? next_heartbeat : next_poll);
+    // Past the deadline while the reader is busy in the sink: the deadline moves when the
+    // apply ends, so wait for the next poll rather than wake (and spin) on a past instant.
+    if (silence_deadline > now) wake = std::min(wake, silence_deadline);
     // The Welcome changes the schedule (first heartbeat, interval): wake up for it.
     const bool was_welcomed = welcomed_;
     cv_.wait_until(lock, wake, [&] { return done_ || welcomed_ != was_welcomed; });
