@@ -45,3 +45,14 @@ BENCH_ARGS ?=
 bench-dataplane: build
 	@scripts/install-bench-deps.sh
 	/usr/bin/python3 bench/dataplane/run.py --bin-dir $(BUILD_DIR)/bin --out $(BUILD_DIR)/bench/dataplane $(BENCH_ARGS)
+
+# The control plane at cloud scale: N simulated hypervisors (real southbound sessions, no data
+# plane) against a real controller driven through the Neutron API (bench/scale/run.py --help).
+# SCALE_ARGS passes flags, e.g. make bench-scale SCALE_ARGS="--point 1000,10000,100000".
+SCALE_ARGS ?=
+.PHONY: bench-scale
+bench-scale: build
+	@/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { [ "$$(id -u)" -eq 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib; } || \
+	  echo "bench-scale: no python3-matplotlib (not root): the PNG chart is skipped"
+	/usr/bin/python3 bench/scale/run.py --bin-dir $(BUILD_DIR)/bin --out $(BUILD_DIR)/bench/scale $(SCALE_ARGS)

@@ -232,6 +232,17 @@ void SyncSession::run_writer(grpc::ClientReaderWriter<sb::AgentMessage, sb::Cont
   }
 }
 
+std::chrono::steady_clock::time_point next_ticker_wake(std::chrono::steady_clock::time_point now,
+                                                       std::chrono::steady_clock::time_point silence_deadline,
+                                                       std::chrono::steady_clock::time_point next_poll, bool welcomed,
+                                                       std::chrono::steady_clock::time_point next_heartbeat) {
+  auto wake = welcomed ? std::min(next_poll, next_heartbeat) : next_poll;
+  // Past the deadline while the reader is busy in the sink: the deadline moves when the
+  // apply ends, so wait for the next poll rather than wake (and spin) on a past instant.
+  if (silence_deadline > now) wake = std::min(wake, silence_deadline);
+  return wake;
+}
+
 void SyncSession::run_ticker(grpc::ClientContext& context) {
   auto next_heartbeat = Clock::now();
   auto next_poll = Clock::now() + kPortStatusPoll;
@@ -261,7 +272,7 @@ void SyncSession::run_ticker(grpc::ClientContext& context) {
       lock.lock();
       next_poll = now + kPortStatusPoll;
     }
-    auto wake = std::min({silence_deadline, next_poll, welcomed_ ? next_heartbeat : next_poll});
+    const auto wake = next_ticker_wake(now, silence_deadline, next_poll, welcomed_, next_heartbeat);
     // The Welcome changes the schedule (first heartbeat, interval): wake up for it.
     const bool was_welcomed = welcomed_;
     cv_.wait_until(lock, wake, [&] { return done_ || welcomed_ != was_welcomed; });

@@ -33,6 +33,14 @@ struct ClientShared {
 inline constexpr uint32_t kDefaultHeartbeatMs = 2000;
 inline constexpr std::chrono::milliseconds kPortStatusPoll{200};
 
+// When the ticker wakes next: the next port-status poll, the next heartbeat once
+// welcomed, and the silence deadline only while it is still ahead (a deadline already
+// past means the reader is busy in the sink; waking on it would spin).
+std::chrono::steady_clock::time_point next_ticker_wake(std::chrono::steady_clock::time_point now,
+                                                       std::chrono::steady_clock::time_point silence_deadline,
+                                                       std::chrono::steady_clock::time_point next_poll, bool welcomed,
+                                                       std::chrono::steady_clock::time_point next_heartbeat);
+
 class SyncSession {
  public:
   SyncSession(const SouthboundClientConfig& config, ViewSink& sink, ClientShared& shared);

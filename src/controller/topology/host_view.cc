@@ -15,8 +15,8 @@ void ViewChanges::remove(const std::string& key) {
   if (upserts_.count(key) == 0) removals_.insert(key);
 }
 
-void HostView::set_entry(const std::string& network_id, const std::string& key,
-                         const std::optional<sb::ViewEntry>& desired, ViewChanges& changes) {
+void HostView::set_entry(const std::string& network_id, const std::string& key, const EntryRef& desired,
+                         ViewChanges& changes) {
   auto slice_it = slices_.find(network_id);
   if (!desired) {
     if (slice_it == slices_.end()) return;
@@ -26,8 +26,8 @@ void HostView::set_entry(const std::string& network_id, const std::string& key,
   }
   Slice& slice = slices_[network_id];
   auto it = slice.find(key);
-  if (it != slice.end() && same_entry(it->second, *desired)) return;
-  slice[key] = *desired;
+  if (it != slice.end() && (it->second == desired || same_entry(*it->second, *desired))) return;
+  slice[key] = desired;
   changes.upsert(*desired);
 }
 
@@ -42,9 +42,9 @@ void HostView::replace_slice(const std::string& network_id, Slice desired, ViewC
     bool unchanged = false;
     if (slice_it != slices_.end()) {
       auto old = slice_it->second.find(key);
-      unchanged = old != slice_it->second.end() && same_entry(old->second, entry);
+      unchanged = old != slice_it->second.end() && (old->second == entry || same_entry(*old->second, *entry));
     }
-    if (!unchanged) changes.upsert(entry);
+    if (!unchanged) changes.upsert(*entry);
   }
   if (desired.empty()) {
     if (slice_it != slices_.end()) slices_.erase(slice_it);
@@ -67,10 +67,10 @@ sb::Delta HostView::commit(const ViewChanges& changes, const std::string& epoch,
     history_bytes_ = 0;
     return delta;
   }
-  history_.push_back(delta);
+  history_.push_back({delta.from_version(), delta.SerializeAsString()});
   history_bytes_ += bytes;
   while (history_.size() > history_limit || history_bytes_ > history_max_bytes) {
-    history_bytes_ -= history_.front().ByteSizeLong();
+    history_bytes_ -= history_.front().bytes.size();
     history_.pop_front();
   }
   return delta;
@@ -82,7 +82,7 @@ sb::Snapshot HostView::snapshot(const std::string& epoch) const {
   snapshot.set_version(version_);
   std::vector<const sb::ViewEntry*> entries;
   for (const auto& [network_id, slice] : slices_) {
-    for (const auto& [key, entry] : slice) entries.push_back(&entry);
+    for (const auto& [key, entry] : slice) entries.push_back(entry.get());
   }
   std::sort(entries.begin(), entries.end(),
             [](const sb::ViewEntry* a, const sb::ViewEntry* b) { return a->key() < b->key(); });
@@ -95,10 +95,21 @@ std::optional<std::vector<sb::Delta>> HostView::deltas_since(uint64_t version) c
   std::vector<sb::Delta> missing;
   if (version == version_) return missing;
   auto it = std::find_if(history_.begin(), history_.end(),
-                         [version](const sb::Delta& d) { return d.from_version() == version; });
+                         [version](const KeptDelta& d) { return d.from_version == version; });
   if (it == history_.end()) return std::nullopt;
-  missing.assign(it, history_.end());
+  for (; it != history_.end(); ++it) {
+    sb::Delta delta;
+    if (!delta.ParseFromString(it->bytes)) return std::nullopt;  // cannot happen: we wrote it; a snapshot is safe
+    missing.push_back(std::move(delta));
+  }
   return missing;
+}
+
+const EntryRef* HostView::find(const std::string& network_id, const std::string& key) const {
+  auto slice = slices_.find(network_id);
+  if (slice == slices_.end()) return nullptr;
+  auto it = slice->second.find(key);
+  return it == slice->second.end() ? nullptr : &it->second;
 }
 
 size_t HostView::entry_count() const {

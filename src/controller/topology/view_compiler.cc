@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 
 #include "controller/topology/view_entries.h"
 
@@ -141,15 +142,16 @@ void ViewCompiler::mark_port(const PortFacts& port, Work& work) const {
 std::vector<HostDelta> ViewCompiler::recompute(const Work& work) {
   std::map<std::string, ViewChanges> changes_by_host;
   for (const auto& [network_id, network_work] : work) {
+    FreshEntries fresh;
     auto visit = [&](const std::string& host) {
       HostView& view = views_[host];
       ViewChanges& changes = changes_by_host[host];
       if (network_work.all_full || network_work.full_hosts.count(host) != 0) {
-        view.replace_slice(network_id, desired_slice(host, network_id), changes);
+        view.replace_slice(network_id, desired_slice(host, network_id, fresh), changes);
         return;
       }
       for (const auto& key : network_work.keys) {
-        view.set_entry(network_id, key, desired_entry(host, network_id, key), changes);
+        view.set_entry(network_id, key, desired_entry(host, network_id, key, fresh), changes);
       }
     };
     const auto* members = index_.members(network_id);
@@ -194,34 +196,64 @@ std::vector<std::string> ViewCompiler::flood_vteps(const std::string& host,
   return vteps;
 }
 
-std::optional<sb::ViewEntry> ViewCompiler::desired_entry(const std::string& host,
-                                                         const std::string& network_id,
-                                                         const std::string& key) const {
+EntryRef ViewCompiler::share_remote_entry(const std::string& host, const std::string& network_id,
+                                          sb::ViewEntry built, FreshEntries& fresh) const {
+  auto it = fresh.find(built.key());
+  if (it != fresh.end() && same_entry(*it->second, built)) return it->second;
+  // A host that held the network before this change holds the entry already, unless
+  // the change is about this very port: looking at a couple of them is enough.
+  if (const auto* members = index_.members(network_id)) {
+    int looked = 0;
+    for (const auto& [other, ports] : *members) {
+      if (other == host) continue;
+      auto view = views_.find(other);
+      if (view == views_.end()) continue;
+      if (const EntryRef* held = view->second.find(network_id, built.key());
+          held != nullptr && same_entry(**held, built)) {
+        fresh[built.key()] = *held;
+        return *held;
+      }
+      if (++looked == 2) break;
+    }
+  }
+  auto shared = std::make_shared<const sb::ViewEntry>(std::move(built));
+  fresh[shared->key()] = shared;
+  return shared;
+}
+
+EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string& network_id,
+                                     const std::string& key, FreshEntries& fresh) const {
   const NetworkFacts* network = index_.network(network_id);
-  if (network == nullptr || !index_.host_has_ports_in(host, network_id)) return std::nullopt;
-  if (key == network_key(network_id)) return make_network_entry(*network, flood_vteps(host, network_id));
+  if (network == nullptr || !index_.host_has_ports_in(host, network_id)) return nullptr;
+  if (key == network_key(network_id)) {
+    return std::make_shared<const sb::ViewEntry>(make_network_entry(*network, flood_vteps(host, network_id)));
+  }
   auto slash = key.find('/');
-  if (slash == std::string::npos) return std::nullopt;
+  if (slash == std::string::npos) return nullptr;
   std::string kind = key.substr(0, slash);
   const PortFacts* port = index_.port(key.substr(slash + 1));
-  if (port == nullptr || port->network_id != network_id || port->host.empty()) return std::nullopt;
-  if (kind == "lport" && port->host == host) return make_local_port_entry(*port, *network);
+  if (port == nullptr || port->network_id != network_id || port->host.empty()) return nullptr;
+  if (kind == "lport" && port->host == host) {
+    return std::make_shared<const sb::ViewEntry>(make_local_port_entry(*port, *network));
+  }
   if (kind == "rport" && port->host != host) {
     const HostFacts* remote = index_.host(port->host);
     if (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own_underlay(host)) {
-      return std::nullopt;
+      return nullptr;
     }
-    return make_remote_port_entry(*port, *network, remote->underlay_ip);
+    return share_remote_entry(host, network_id, make_remote_port_entry(*port, *network, remote->underlay_ip), fresh);
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::string& network_id) const {
+HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::string& network_id,
+                                            FreshEntries& fresh) const {
   HostView::Slice slice;
   const NetworkFacts* network = index_.network(network_id);
   const auto* members = index_.members(network_id);
   if (network == nullptr || members == nullptr || members->count(host) == 0) return slice;
-  slice[network_key(network_id)] = make_network_entry(*network, flood_vteps(host, network_id));
+  slice[network_key(network_id)] =
+      std::make_shared<const sb::ViewEntry>(make_network_entry(*network, flood_vteps(host, network_id)));
   const std::string own = own_underlay(host);
   for (const auto& [other, ports] : *members) {
     const HostFacts* remote = other == host ? nullptr : index_.host(other);
@@ -229,9 +261,10 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
     for (const auto& port_id : ports) {
       const PortFacts* port = index_.port(port_id);
       if (other == host) {
-        slice[local_port_key(port_id)] = make_local_port_entry(*port, *network);
+        slice[local_port_key(port_id)] = std::make_shared<const sb::ViewEntry>(make_local_port_entry(*port, *network));
       } else {
-        slice[remote_port_key(port_id)] = make_remote_port_entry(*port, *network, remote->underlay_ip);
+        slice[remote_port_key(port_id)] =
+            share_remote_entry(host, network_id, make_remote_port_entry(*port, *network, remote->underlay_ip), fresh);
       }
     }
   }
@@ -276,6 +309,14 @@ ViewCompilerStats ViewCompiler::stats() const {
   std::lock_guard lock(mu_);
   ViewCompilerStats stats = stats_;
   stats.hosts = views_.size();
+  std::unordered_set<const sb::ViewEntry*> distinct;
+  for (const auto& [host, view] : views_) {
+    for (const auto& [network_id, slice] : view.slices()) {
+      stats.entries += slice.size();
+      for (const auto& [key, entry] : slice) distinct.insert(entry.get());
+    }
+  }
+  stats.distinct_entries = distinct.size();
   return stats;
 }
 

@@ -49,6 +49,8 @@ struct ViewCompilerStats {
   uint64_t deltas = 0;
   uint64_t ignored_facts = 0;  // facts without an id/name, dropped
   size_t hosts = 0;            // hosts with a view
+  size_t entries = 0;          // entries of all views
+  size_t distinct_entries = 0; // entry objects behind them (shared remote ports count once)
 };
 
 class ViewCompiler : public TopologyListener {
@@ -69,6 +71,7 @@ class ViewCompiler : public TopologyListener {
                                                      uint64_t version) const;
   // Whether `port_id` is currently bound to `host` (agents only report their own ports).
   bool port_bound_to(const std::string& port_id, const std::string& host) const;
+  // Walks every view (O(entries)): for tests and measurement, not for a hot path.
   ViewCompilerStats stats() const;
 
  private:
@@ -90,9 +93,15 @@ class ViewCompiler : public TopologyListener {
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
   std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
-  std::optional<sb::ViewEntry> desired_entry(const std::string& host, const std::string& network_id,
-                                             const std::string& key) const;
-  HostView::Slice desired_slice(const std::string& host, const std::string& network_id) const;
+  // Remote-port entries built during one recompute(), by key, for sharing.
+  using FreshEntries = std::unordered_map<std::string, EntryRef>;
+  EntryRef desired_entry(const std::string& host, const std::string& network_id, const std::string& key,
+                         FreshEntries& fresh) const;
+  HostView::Slice desired_slice(const std::string& host, const std::string& network_id, FreshEntries& fresh) const;
+  // One copy of a remote-port entry for every host of the network: the one built in
+  // this recompute, or the one another host of the network already holds, when equal.
+  EntryRef share_remote_entry(const std::string& host, const std::string& network_id, sb::ViewEntry built,
+                              FreshEntries& fresh) const;
 
   const std::string epoch_;
   const size_t history_limit_;

@@ -173,3 +173,42 @@ TEST_F(ViewShapeTest, HostNeverListsItsOwnAddressEvenWhenAStaleRecordHoldsIt) {
 
 }  // namespace
 }  // namespace overcast::controller
+
+namespace overcast::controller {
+namespace {
+
+// Memory at scale: a remote port's entry is the same for every host of its network,
+// so the compiler holds it once, also for a host that joins the network later.
+TEST_F(ViewShapeTest, RemotePortEntriesAreSharedByTheHostsOfTheNetwork) {
+  // hv1: lport pa1, net A, rport pa2, rport pa3; hv2 likewise; hv3: lport pa3, pb3,
+  // net A, net B, rport pa1, pa2. Three rports held twice each, once per object.
+  auto stats = compiler.stats();
+  EXPECT_EQ(stats.entries, 14u);
+  EXPECT_EQ(stats.distinct_entries, 11u);
+
+  // hv4 joins A: its rports of pa1..pa3 are the objects the others already hold, and
+  // the new rport/pa4 is one object for hv1..hv3.
+  ChangeSet join;
+  join.hosts = {host("hv4", "192.0.2.4")};
+  join.ports = {port("pa4", "A", "hv4")};
+  compiler.apply(join);
+  stats = compiler.stats();
+  EXPECT_EQ(stats.entries, 14u + 3 /* rport/pa4 on hv1..hv3 */ + 5 /* hv4: lport, net, 3 rports */);
+  // net/A: one per host (4, flood lists differ), net/B 1, lports 5, rports pa1..pa4: 4.
+  EXPECT_EQ(stats.distinct_entries, 14u);
+  // What each host sees is unchanged by the sharing.
+  View hv4 = view_of(compiler.snapshot("hv4"));
+  EXPECT_THAT(keys_of(hv4), ElementsAre("lport/pa4", "net/A", "rport/pa1", "rport/pa2", "rport/pa3"));
+  EXPECT_EQ(hv4.at("rport/pa1").remote_port().vtep_ip(), "192.0.2.1");
+
+  // pa2 moves to hv3: every holder of rport/pa2 gets the new VTEP, still from one object.
+  ChangeSet move;
+  move.ports = {port("pa2", "A", "hv3")};
+  compiler.apply(move);
+  EXPECT_EQ(view_of(compiler.snapshot("hv1")).at("rport/pa2").remote_port().vtep_ip(), "192.0.2.3");
+  EXPECT_EQ(view_of(compiler.snapshot("hv4")).at("rport/pa2").remote_port().vtep_ip(), "192.0.2.3");
+  EXPECT_FALSE(view_of(compiler.snapshot("hv2")).count("net/A")) << "hv2 left A with its only port";
+}
+
+}  // namespace
+}  // namespace overcast::controller
