@@ -163,7 +163,7 @@ TEST_F(SouthboundClientTest, MovesToTheNextControllerOfTheListWhenItsOwnGoes) {
   const std::string first_endpoint = "127.0.0.1:" + std::to_string(port_number);
   const std::string second_endpoint = "127.0.0.1:" + std::to_string(second->listening_port());
 
-  SouthboundClientConfig config{first_endpoint + "," + second_endpoint, "hv1", "192.0.2.1", {"vxlan"}};
+  SouthboundClientConfig config{first_endpoint + "," + second_endpoint, "hv1", "192.0.2.1", {"vxlan"}, false, 0, {}};
   clients.push_back(std::make_unique<SouthboundClient>(config, sink));
   SouthboundClient& client = *clients.back();
   client.start();
@@ -192,7 +192,7 @@ TEST(SouthboundClientListTest, SkipsAControllerThatDoesNotAnswer) {
   FakeViewSink sink;
   const std::string live = "127.0.0.1:" + std::to_string(service->listening_port());
   {
-    SouthboundClient client({"127.0.0.1:1," + live, "hv1", "192.0.2.1", {"vxlan"}}, sink);
+    SouthboundClient client({"127.0.0.1:1," + live, "hv1", "192.0.2.1", {"vxlan"}, false, 0, {}}, sink);
     client.start();
     ASSERT_TRUE(eventually([&] { return client.status().connected; }));
     EXPECT_EQ(client.status().controller, live);

@@ -15,6 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The log exists before the poll below reads it: the background job's own redirection may
+# not have happened yet when the first sed runs (and under set -e that sed would end us).
+: >"$work/log"
 "$controller" --api 127.0.0.1:0 --southbound 127.0.0.1:0 --db "$work/db/controller.db" >"$work/log" 2>&1 &
 pid=$!
 port=""
