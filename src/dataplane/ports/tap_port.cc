@@ -77,20 +77,10 @@ TapPort::~TapPort() {
 }
 
 size_t TapPort::rx_burst(PacketPool& pool, Batch& out) {
+  size_t received = 0;
   uint64_t bytes = 0;
   uint64_t errors = 0;
-  const size_t received =
-      vnet_header_ ? rx_offloaded(pool, out, bytes, errors) : rx_plain(pool, out, bytes, errors);
-  if (received > 0) {
-    counters_.add(counters_.rx_packets, received);
-    counters_.add(counters_.rx_bytes, bytes);
-  }
-  if (errors > 0) counters_.add(counters_.rx_errors, errors);
-  return received;
-}
-
-size_t TapPort::rx_plain(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors) {
-  size_t received = 0;
+  const size_t header_size = vnet_header_ ? kVirtioHeaderSize : 0;
   while (!out.full()) {
     Packet* p = pool.alloc();
     if (p == nullptr) {
@@ -100,55 +90,24 @@ size_t TapPort::rx_plain(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t
     }
     // tun's read returns min(frame, buffer) with no truncation flag: one spare byte
     // behind the buffer tells a frame that did not fit from one that filled it exactly.
+    // With offloads the virtio-net header comes first, in its own iovec.
+    virtio_net_hdr header{};
     uint8_t spill;
-    iovec iov[2] = {{p->data(), p->max_length()}, {&spill, 1}};
-    ssize_t n = ::readv(fd_, iov, 2);
-    if (n > static_cast<ssize_t>(p->max_length())) {
-      pool.free(p);
-      ++errors;  // larger than this data plane's buffers: dropped whole, never cut
-      continue;
-    }
+    iovec iov[3] = {{&header, header_size}, {p->data(), p->max_length()}, {&spill, 1}};
+    const ssize_t n = vnet_header_ ? ::readv(fd_, iov, 3) : ::readv(fd_, iov + 1, 2);
     if (n < 0) {
       pool.free(p);
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) ++errors;
       break;
     }
-    if (static_cast<uint32_t>(n) < kMinFrame || !p->set_length(static_cast<uint32_t>(n))) {
-      pool.free(p);
-      ++errors;
-      continue;
-    }
-    out.push(p);
-    ++received;
-    bytes += static_cast<uint64_t>(n);
-  }
-  return received;
-}
-
-size_t TapPort::rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors) {
-  size_t received = 0;
-  while (!out.full()) {
-    Packet* p = pool.alloc();
-    if (p == nullptr) {
-      ++errors;
-      break;
-    }
-    virtio_net_hdr header;
-    uint8_t spill;
-    iovec iov[3] = {{&header, kVirtioHeaderSize}, {p->data(), p->max_length()}, {&spill, 1}};
-    ssize_t n = ::readv(fd_, iov, 3);
-    if (n < 0) {
-      pool.free(p);
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) ++errors;
-      break;
-    }
-    const size_t frame = static_cast<size_t>(n) > kVirtioHeaderSize ? static_cast<size_t>(n) - kVirtioHeaderSize : 0;
+    const size_t frame = static_cast<size_t>(n) > header_size ? static_cast<size_t>(n) - header_size : 0;
+    // Too large for our buffers (dropped whole, never cut), a runt, or a header that
+    // does not fit its frame.
     if (frame > p->max_length() || frame < kMinFrame || !p->set_length(static_cast<uint32_t>(frame)) ||
-        !decode_virtio_header(header, frame, p->meta.offload)) {
+        (vnet_header_ && !decode_virtio_header(header, frame, p->meta.offload))) {
       pool.free(p);
-      ++errors;  // too large for our buffers, a runt, or a header that does not fit it
+      ++errors;
       continue;
     }
     // A driver never sets DATA_VALID on transmit (virtio §5.1.6.2): one VM's word must
@@ -158,6 +117,11 @@ size_t TapPort::rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint
     ++received;
     bytes += frame;
   }
+  if (received > 0) {
+    counters_.add(counters_.rx_packets, received);
+    counters_.add(counters_.rx_bytes, bytes);
+  }
+  if (errors > 0) counters_.add(counters_.rx_errors, errors);
   return received;
 }
 

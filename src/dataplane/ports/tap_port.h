@@ -70,8 +70,6 @@ class TapPort final : public PortIo {
  private:
   // Writes a GSO or partially checksummed frame to a TAP without vnet header.
   bool write_in_software(Packet& p);
-  size_t rx_plain(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors);
-  size_t rx_offloaded(PacketPool& pool, Batch& out, uint64_t& bytes, uint64_t& errors);
 
   int fd_;
   std::string name_;
