@@ -68,6 +68,7 @@ ApiServer::ApiServer(LogicalModel& model, ApiConfig config)
     : model_(model), config_(std::move(config)), server_(std::make_unique<httplib::Server>()) {
   const size_t threads = config_.worker_threads == 0 ? 1 : config_.worker_threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_payload_max_length(config_.max_body_bytes);
   register_routes();
 }
 
@@ -127,8 +128,15 @@ void ApiServer::register_routes() {
   // handlers that already wrote an error body keep it).
   s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    send_error(res, ModelError{res.status, res.status == 404 ? "HTTPNotFound" : "HTTPError",
-                               "The resource " + req.path + " could not be found."});
+    if (res.status == 404) {
+      send_error(res, ModelError{404, "HTTPNotFound", "The resource " + req.path + " could not be found."});
+    } else {
+      // Refused by the HTTP layer before any handler ran (413 for a body over the limit,
+      // 400 for a malformed request line...): say which status, not "not found".
+      send_error(res, ModelError{res.status, "HTTPError",
+                                 "Request " + req.method + " " + req.path + " refused by the HTTP layer with status " +
+                                     std::to_string(res.status) + (res.status == 413 ? " (body too large)." : ".")});
+    }
     return httplib::Server::HandlerResponse::Handled;
   }));
   s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {

@@ -20,6 +20,9 @@ namespace overcast::controller::api {
 struct ApiConfig {
   size_t worker_threads = 8;
   std::string default_project = "default";
+  // Larger request bodies are refused with 413 before they are read into memory. A bulk
+  // create of 1,000 ports is ~250 KB; this leaves room for far larger ones.
+  size_t max_body_bytes = 16u << 20;
 };
 
 class ApiServer {

@@ -241,5 +241,13 @@ TEST_F(ApiTest, HugeLimitReturnsEverythingAfterTheMarker) {
   (void)first;
 }
 
+TEST_F(ApiTest, BodyOverTheLimitIsRefusedWith413AndSaysSo) {
+  const std::string huge(17u << 20, ' ');
+  auto r = call("POST", "/v2.0/networks", "{\"network\": {\"name\": \"x\"}}" + huge);
+  expect_neutron_error(r, 413, "HTTPError", "body too large");
+  EXPECT_EQ(call("GET", "/v2.0/networks").body["networks"].size(), 0u);
+  create_network("still-serving");
+}
+
 }  // namespace
 }  // namespace overcast::controller::api::testing
