@@ -27,6 +27,8 @@ class AgentRegistry {
   // underlay IP already registered by another host).
   virtual bool register_agent(const AgentRegistration& registration, std::string& error) = 0;
   // Liveness: the stream is up (heartbeat) or gone. Not persisted per beat.
+  // agent_disconnected is called with the southbound hub's lock held: it must not call
+  // back into the southbound (nor emit topology changes synchronously).
   virtual void agent_heartbeat(const std::string& host) = 0;
   virtual void agent_disconnected(const std::string& host) = 0;
   // Port status reported by the agent of the port's host: "ACTIVE" when up, "DOWN".

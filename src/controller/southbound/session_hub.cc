@@ -288,22 +288,17 @@ void SessionHub::on_write(const sb::ControllerMessage& message, size_t bytes) {
 void SessionHub::on_protocol_error(SessionReactor&) { ++counters_.protocol_errors; }
 
 void SessionHub::on_done(SessionReactor& session) {
-  bool disconnected = false;
-  std::string host;
-  {
-    std::lock_guard lock(mu_);
-    auto it = by_host_.find(session.host);
-    if (session.attached && it != by_host_.end() && it->second == &session) {
-      by_host_.erase(it);
-      disconnected = true;
-      host = session.host;
-    }
-  }
-  if (disconnected) {
-    spdlog::info("southbound: host '{}' disconnected", host);
-    registry_.agent_disconnected(host);
-  }
   std::lock_guard lock(mu_);
+  auto it = by_host_.find(session.host);
+  if (session.attached && it != by_host_.end() && it->second == &session) {
+    by_host_.erase(it);
+    spdlog::info("southbound: host '{}' disconnected", session.host);
+    // Told under the hub lock: a new session of the host attaches under it too, and its
+    // heartbeat (after attaching) is what marks the host connected again. Told after the
+    // lock, this could land after a reconnect and show a live agent dead (and deletable)
+    // until its next heartbeat. agent_disconnected only takes the registry's own lock.
+    registry_.agent_disconnected(session.host);
+  }
   sessions_.erase(&session);
   if (sessions_.empty()) all_done_.notify_all();
 }
