@@ -13,6 +13,8 @@
 
 #include "dataplane/test_frames.h"
 
+#include "dataplane/core/offload_info.h"
+
 namespace overcast::dataplane::testing {
 
 // RFC 1071 the slow way: 16-bit big-endian pairs, an odd last byte padded with a
@@ -49,6 +51,23 @@ inline std::vector<uint8_t> pseudo_header_v6(const uint8_t* src, const uint8_t* 
   p.insert(p.end(), {0, 0, 0});
   p.push_back(next_header);
   return p;
+}
+
+// Puts the folded pseudo-header sum in the L4 checksum field at `field`, as a sender with
+// NEEDS_CSUM does, and returns the OffloadInfo describing it.
+inline OffloadInfo make_partial(std::vector<uint8_t>& f, size_t l3, size_t l4, bool ipv6, uint8_t proto,
+                                size_t field) {
+  const uint32_t l4_length = static_cast<uint32_t>(f.size() - l4);
+  const auto ph = ipv6 ? pseudo_header_v6(&f[l3 + 8], &f[l3 + 24], proto, l4_length)
+                       : pseudo_header_v4(&f[l3 + 12], &f[l3 + 16], proto, static_cast<uint16_t>(l4_length));
+  const uint16_t partial = naive_sum16(ph);
+  f[l4 + field] = static_cast<uint8_t>(partial >> 8);
+  f[l4 + field + 1] = static_cast<uint8_t>(partial);
+  OffloadInfo o;
+  o.needs_csum = true;
+  o.csum_start = static_cast<uint16_t>(l4);
+  o.csum_offset = static_cast<uint16_t>(field);
+  return o;
 }
 
 inline std::vector<uint8_t> random_bytes(std::mt19937& rng, size_t n) {
