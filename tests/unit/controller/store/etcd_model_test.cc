@@ -110,7 +110,12 @@ TEST_F(EtcdModelTest, ConcurrentPortCreatesGetDistinctAddressesAndRemoteDeletesP
   subnet.project_id = "p";
   subnet.network_id = network_id;
   subnet.cidr = "10.9.0.0/24";
-  ASSERT_TRUE(a_->model->create_subnets({subnet}));
+  auto created_subnet = a_->model->create_subnets({subnet});
+  ASSERT_TRUE(created_subnet);
+  // The subject is concurrent allocation, not read-your-writes across controllers: b
+  // learns a's network and subnet through its watch, which a loaded machine delays.
+  const std::string subnet_id = created_subnet.value().front().id;
+  ASSERT_TRUE(eventually([&] { return b_->model->show_subnet(subnet_id).ok(); }));
 
   constexpr int kEach = 10;
   auto create = [&](LogicalModel& model) {
