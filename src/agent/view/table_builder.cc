@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/ip_address.h"
+#include "agent/view/port_services.h"
 #include "common/mac_address.h"
 
 namespace overcast::agent {
@@ -108,11 +109,13 @@ void add_local_ports(const ViewMap& view, const PortSlots& slots, const PortIoLo
       auto pair_mac = MacAddress::parse(pair.mac_address());
       if (prefix && pair_mac) port.allowed_address_pairs.push_back({*prefix, *pair_mac});
     }
+    if (port.port_security_enabled) port.spoof_filter = compile_spoof_filter(port);
     port.io = io_of(p.port_id());
     // A port whose network entry is absent has no segment: the data plane drops its frames.
     Segment* seg = segment_of(table, p.vni(), p.network_id());
     if (!seg) continue;
     add_arp(*seg, p.ips(), mac);
+    add_dhcp_lease(*seg, port);
     // A port whose device is not open keeps its MAC (local delivery drops its frames as
     // port_gone) rather than turning unicast to it into a flood to every VTEP.
     L2Destination dest;

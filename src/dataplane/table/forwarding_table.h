@@ -19,6 +19,8 @@
 #include "common/ip_address.h"
 #include "common/mac_address.h"
 #include "dataplane/core/packet.h"
+#include "dataplane/dhcp/dhcp_responder.h"
+#include "dataplane/port_security/spoof_filter.h"
 #include "dataplane/ports/port_io.h"
 
 namespace overcast::dataplane {
@@ -65,6 +67,7 @@ struct Segment {
   // host cannot inject frames into another tenant's.
   std::unordered_set<uint32_t> vteps;
   std::vector<SubnetInfo> subnets;  // by subnet id
+  dhcp::LeaseTable dhcp_leases;     // local ports' DHCPv4 leases, by MAC
 };
 
 struct PortEntry {
@@ -76,6 +79,8 @@ struct PortEntry {
   // Anti-spoofing on the frames the VM sends; off: anything goes.
   bool port_security_enabled = false;
   std::vector<AllowedAddress> allowed_address_pairs;
+  // Compiled from the fields above when port security is on; null: no filtering.
+  std::shared_ptr<const port_security::SpoofFilter> spoof_filter;
   std::shared_ptr<PortIo> io;  // nullptr: free slot
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/view/agent_view_sink.h"
+#include "agent/view/port_services.h"
 #include "agent/view/table_builder.h"
 #include "common/ip_address.h"
 #include "view_test_util.h"
@@ -105,6 +106,57 @@ TEST_F(TableBuilderL3Test, PortCarriesFixedIpsPortSecurityAndPairs) {
   const auto& p2 = port_of(t, "fa:16:3e:00:01:02", 100);
   EXPECT_FALSE(p2.port_security_enabled);
   EXPECT_THAT(p2.allowed_address_pairs, IsEmpty());
+}
+
+TEST_F(TableBuilderL3Test, SpoofFilterOnlyForPortsWithPortSecurity) {
+  auto secured = local_port("p1", "blue", 100, "fa:16:3e:00:01:01", {"10.0.0.5"});
+  secured.mutable_local_port()->set_port_security_enabled(true);
+  const auto& t = apply({network("blue", 100), secured,
+                         local_port("p2", "blue", 100, "fa:16:3e:00:01:02", {"10.0.0.6"})});
+  ASSERT_NE(port_of(t, "fa:16:3e:00:01:01", 100).spoof_filter, nullptr);
+  EXPECT_EQ(port_of(t, "fa:16:3e:00:01:02", 100).spoof_filter, nullptr);
+}
+
+TEST_F(TableBuilderL3Test, DhcpLeasesFromTheSubnetHoldingThePortsAddress) {
+  auto with_gateway = subnet("s1", "blue", "10.0.0.0/24", "10.0.0.1");
+  with_gateway.mutable_subnet()->add_dns_nameservers("192.0.2.53");
+  with_gateway.mutable_subnet()->add_dns_nameservers("2001:db8::53");  // not for DHCPv4
+  auto* route = with_gateway.mutable_subnet()->add_host_routes();
+  route->set_destination("172.16.0.0/12");
+  route->set_nexthop("10.0.0.254");
+  auto dhcp_off = subnet("s3", "blue", "10.3.0.0/24", "10.3.0.1");
+  dhcp_off.mutable_subnet()->set_enable_dhcp(false);
+  const auto& t = apply({
+      network("blue", 100, {}, 1400),
+      with_gateway,
+      subnet("s2", "blue", "10.2.0.0/24"),  // no gateway
+      dhcp_off,
+      local_port("p1", "blue", 100, "fa:16:3e:00:01:01", {"2001:db8::5", "10.0.0.5"}),
+      local_port("p2", "blue", 100, "fa:16:3e:00:01:02", {"10.2.0.7"}),
+      local_port("p3", "blue", 100, "fa:16:3e:00:01:03", {"10.3.0.8"}),
+      local_port("p4", "blue", 100, "fa:16:3e:00:01:04", {"10.99.0.9"}),  // in no subnet
+  });
+  const auto& leases = t.find_segment(100)->dhcp_leases;
+  ASSERT_EQ(leases.size(), 3u);
+  const auto& p1 = leases.at(mac("fa:16:3e:00:01:01").to_u64());
+  EXPECT_TRUE(p1.enabled);
+  EXPECT_EQ(p1.lease.address, 0x0a000005u);
+  EXPECT_EQ(p1.lease.prefix_length, 24);
+  EXPECT_EQ(p1.lease.router, std::optional<uint32_t>(0x0a000001u));
+  EXPECT_EQ(p1.lease.mtu, 1400);
+  EXPECT_THAT(p1.lease.dns_servers, ElementsAre(0xc0000235u));
+  ASSERT_EQ(p1.lease.host_routes.size(), 1u);
+  EXPECT_EQ(p1.lease.host_routes[0].destination, 0xac100000u);
+  EXPECT_EQ(p1.lease.host_routes[0].prefix_length, 12);
+  EXPECT_EQ(p1.lease.host_routes[0].next_hop, 0x0a0000feu);
+  EXPECT_EQ(p1.server.address, 0x0a000001u);  // the gateway
+  EXPECT_EQ(p1.server.mac, kDhcpServerMac);
+
+  const auto& p2 = leases.at(mac("fa:16:3e:00:01:02").to_u64());
+  EXPECT_FALSE(p2.lease.router.has_value());
+  EXPECT_EQ(p2.server.address, 0x0a020001u);  // the subnet's first address
+  EXPECT_FALSE(leases.at(mac("fa:16:3e:00:01:03").to_u64()).enabled);
+  EXPECT_EQ(leases.count(mac("fa:16:3e:00:01:04").to_u64()), 0u);
 }
 
 TEST_F(TableBuilderL3Test, BadSubnetIsRefusedAndTheTableKept) {

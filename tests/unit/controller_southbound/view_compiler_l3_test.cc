@@ -47,7 +47,8 @@ TEST_F(ViewL3Test, HostsGetTheSubnetsOfTheirNetworksOnly) {
   EXPECT_THAT(keys_of(view_of(compiler.snapshot("hv1"))),
               ElementsAre("lport/pa1", "net/A", "rport/pa2", "subnet/sA"));
   EXPECT_THAT(keys_of(view_of(compiler.snapshot("hv3"))), ElementsAre("lport/pb3", "net/B", "subnet/sB"));
-  const auto& sa = view_of(compiler.snapshot("hv2")).at("subnet/sA").subnet();
+  const View hv2 = view_of(compiler.snapshot("hv2"));
+  const auto& sa = hv2.at("subnet/sA").subnet();
   EXPECT_EQ(sa.subnet_id(), "sA");
   EXPECT_EQ(sa.network_id(), "A");
   EXPECT_EQ(sa.ip_version(), 4u);
