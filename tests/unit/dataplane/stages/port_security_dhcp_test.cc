@@ -46,14 +46,15 @@ std::vector<uint8_t> dhcp_frame(const MacAddress& chaddr, dhcp::MessageType type
     m.push_back(b);
   }
   auto udp = pb::udp_datagram(sport, dport, 0);
-  udp.insert(udp.end(), m.begin(), m.end());
+  // push_back rather than insert: GCC 12's array-bounds warning misfires on the latter.
+  for (uint8_t b : m) udp.push_back(b);
   pb::put16(udp, 4, static_cast<uint16_t>(udp.size()));
   const auto ip = pb::ipv4_packet(0, 0xffffffff, 17, udp);
   std::vector<uint8_t> f(6, 0xff);
-  f.insert(f.end(), chaddr.bytes.begin(), chaddr.bytes.end());
+  for (uint8_t b : chaddr.bytes) f.push_back(b);
   f.push_back(0x08);
   f.push_back(0x00);
-  f.insert(f.end(), ip.begin(), ip.end());
+  for (uint8_t b : ip) f.push_back(b);
   return f;
 }
 
