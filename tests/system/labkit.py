@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.request
 import uuid
 
 BIN_DIR = os.environ.get(
@@ -161,6 +162,21 @@ class Lab:
                         "--host", host, "--fixed-ip", f"ip={ip}", "--project", project)
         self.lab("vm", name, "--port", port["id"], "--static")
         return port
+
+    def disable_port_security(self, port_id):
+        """Port security off (and so no security groups) on a port, through the API: the CLI
+        has no option for it yet. Returns the updated port."""
+        body = {"port": {"port_security_enabled": False, "security_groups": []}}
+        req = urllib.request.Request(f"{self.endpoint}/v2.0/ports/{port_id}", data=json.dumps(body).encode(),
+                                     method="PUT", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())["port"]
+
+    def port_security_applied(self, host, port_id, enabled):
+        """Whether `host`'s agent holds the port with port security `enabled`."""
+        view = self.agent(host, "/view")
+        return any(p["port_id"] == port_id and p.get("port_security_enabled") == enabled
+                   for p in view.get("local_ports", []))
 
     # --- traffic ----------------------------------------------------------------------------
     def ping(self, src_vm, dst_ip, count=1, wait=1, interval=None):
