@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.request
 import uuid
 
 BIN_DIR = os.environ.get(
@@ -161,6 +162,28 @@ class Lab:
                         "--host", host, "--fixed-ip", f"ip={ip}", "--project", project)
         self.lab("vm", name, "--port", port["id"], "--static")
         return port
+
+    def update_port(self, port_id, fields):
+        """PUT /v2.0/ports/<id> with `fields`, for what the CLI has no option for yet (port
+        security, allowed address pairs). Returns the updated port."""
+        body = {"port": fields}
+        req = urllib.request.Request(f"{self.endpoint}/v2.0/ports/{port_id}", data=json.dumps(body).encode(),
+                                     method="PUT", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())["port"]
+
+    def disable_port_security(self, port_id):
+        return self.update_port(port_id, {"port_security_enabled": False, "security_groups": []})
+
+    def agent_port(self, host, port_id):
+        """The local port entry `host`'s agent holds for `port_id` (its /view), or None."""
+        view = self.agent(host, "/view")
+        return next((p for p in view.get("local_ports", []) if p["port_id"] == port_id), None)
+
+    def port_security_applied(self, host, port_id, enabled):
+        """Whether `host`'s agent holds the port with port security `enabled`."""
+        port = self.agent_port(host, port_id)
+        return port is not None and port.get("port_security_enabled") == enabled
 
     # --- traffic ----------------------------------------------------------------------------
     def ping(self, src_vm, dst_ip, count=1, wait=1, interval=None):

@@ -35,9 +35,16 @@ class OffloadPaths(labkit.LabTestCase):
         project = labkit.new_project()
         net = self.lab.network("off-net", project)
         self.mtu = int(net["mtu"])
-        self.lab.vm("v1", net["id"], "hv1", V1_IP, project)
-        self.lab.vm("v2", net["id"], "hv2", V2_IP, project)
-        for vm, ip6 in (("v1", V1_IP6), ("v2", V2_IP6)):
+        ports = {"v1": self.lab.vm("v1", net["id"], "hv1", V1_IP, project),
+                 "v2": self.lab.vm("v2", net["id"], "hv2", V2_IP, project)}
+        for (vm, ip6), host in zip((("v1", V1_IP6), ("v2", V2_IP6)), ("hv1", "hv2")):
+            # The IPv6 addresses below are not the ports' fixed IPs: port security lets the
+            # VMs send from them only as allowed address pairs, as Neutron would.
+            port_id = ports[vm]["id"]
+            self.lab.update_port(port_id, {"allowed_address_pairs": [{"ip_address": ip6}]})
+            self.wait_until(lambda: [p["ip_address"] for p in
+                                     (self.lab.agent_port(host, port_id) or {}).get("allowed_address_pairs", [])]
+                            == [ip6], 20, f"{host} never got {vm}'s address pair")
             # The lab keeps IPv6 off on VM interfaces (no router solicitations in captures).
             self.lab.exec(vm, "sysctl", "-qw", f"net.ipv6.conf.{self.ifname(vm)}.disable_ipv6=0",
                           check=True)

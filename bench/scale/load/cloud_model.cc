@@ -67,11 +67,20 @@ const std::string* CloudModel::host_of(const std::string& port) const {
   return it == ports_.end() ? nullptr : &it->second.host;
 }
 
+bool CloudModel::add_subnet(const std::string& subnet, const std::string& network) {
+  if (!subnet_ids_.insert(subnet).second) return false;
+  networks_[network].subnets.insert(subnet);
+  return true;
+}
+
 size_t CloudModel::ideal_entries(const std::string& host) const {
   auto it = host_networks_.find(host);
   if (it == host_networks_.end()) return 0;
   size_t n = 0;
-  for (const auto& network : it->second) n += 1 + networks_.at(network).ports;
+  for (const auto& network_id : it->second) {
+    const auto& network = networks_.at(network_id);
+    n += 1 + network.ports + network.subnets.size();
+  }
   return n;
 }
 
@@ -81,7 +90,9 @@ std::vector<std::string> CloudModel::ideal_keys(const std::string& host) const {
   if (it == host_networks_.end()) return keys;
   for (const auto& network_id : it->second) {
     keys.push_back("net/" + network_id);
-    for (const auto& [port_host, ports] : networks_.at(network_id).ports_by_host) {
+    const auto& network = networks_.at(network_id);
+    for (const auto& subnet : network.subnets) keys.push_back("subnet/" + subnet);
+    for (const auto& [port_host, ports] : network.ports_by_host) {
       const char* prefix = port_host == host ? "lport/" : "rport/";
       for (const auto& port : ports) keys.push_back(prefix + port);
     }

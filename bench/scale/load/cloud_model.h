@@ -1,7 +1,8 @@
 // What the bench knows the cloud holds: where every port is bound. From it come
 // the hosts a change concerns and the ideal view of each host (the networks with
 // a port on it: "net/N", plus "lport/P" or "rport/P" for every port of those
-// networks), against which the hosts' real state is compared.
+// networks, and "subnet/S" for every subnet of those networks), against which
+// the hosts' real state is compared.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,8 @@ class CloudModel {
   bool add_port(const std::string& port, const std::string& network, const std::string& host);
   bool move_port(const std::string& port, const std::string& host);
   bool remove_port(const std::string& port);
+  // A subnet of `network`; false when the id is already known.
+  bool add_subnet(const std::string& subnet, const std::string& network);
 
   // Hosts with at least one port of `network`.
   std::vector<std::string> hosts_of(const std::string& network) const;
@@ -38,6 +41,7 @@ class CloudModel {
   struct Network {
     std::map<std::string, std::set<std::string>> ports_by_host;  // only hosts with ports
     size_t ports = 0;
+    std::set<std::string> subnets;
   };
   void bind(const std::string& port, const Place& place);
   void unbind(const std::string& port, const Place& place);
@@ -45,6 +49,7 @@ class CloudModel {
   std::unordered_map<std::string, Place> ports_;
   std::unordered_map<std::string, Network> networks_;
   std::unordered_map<std::string, std::set<std::string>> host_networks_;
+  std::set<std::string> subnet_ids_;
 };
 
 // The hosts a port change concerns: those of its network before and after it.

@@ -38,8 +38,9 @@ std::vector<std::string> NeutronLoad::create_networks(const std::vector<NetworkR
   return bulk_create("networks", items);
 }
 
-void NeutronLoad::create_subnets(const std::vector<std::string>& network_ids,
-                                 const std::vector<std::string>& projects, const std::string& cidr) {
+std::vector<std::string> NeutronLoad::create_subnets(const std::vector<std::string>& network_ids,
+                                                     const std::vector<std::string>& projects,
+                                                     const std::string& cidr) {
   json items = json::array();
   for (size_t i = 0; i < network_ids.size(); ++i) {
     items.push_back(json{{"network_id", network_ids[i]},
@@ -48,7 +49,7 @@ void NeutronLoad::create_subnets(const std::vector<std::string>& network_ids,
                          {"cidr", cidr},
                          {"enable_dhcp", false}});
   }
-  bulk_create("subnets", items);
+  return bulk_create("subnets", items);
 }
 
 std::vector<std::string> NeutronLoad::create_ports(const std::vector<PortRequest>& ports) {

@@ -28,8 +28,9 @@ class NeutronLoad {
 
   std::vector<std::string> create_networks(const std::vector<NetworkRequest>& networks);
   // One IPv4 subnet per network (the same CIDR in each: tenants' address spaces overlap).
-  void create_subnets(const std::vector<std::string>& network_ids, const std::vector<std::string>& projects,
-                      const std::string& cidr);
+  // Returns the subnets' ids, in the order of `network_ids`.
+  std::vector<std::string> create_subnets(const std::vector<std::string>& network_ids,
+                                          const std::vector<std::string>& projects, const std::string& cidr);
   std::vector<std::string> create_ports(const std::vector<PortRequest>& ports);
   std::string create_port(const PortRequest& port);
   void move_port(const std::string& port_id, const std::string& host);

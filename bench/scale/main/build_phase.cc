@@ -36,7 +36,8 @@ BuildResult build_cloud(const ScaleOptions& options, const CloudPlan& plan, Neut
       projects.push_back(requests.back().project);
     }
     auto ids = api.create_networks(requests);
-    api.create_subnets(ids, projects, "10.0.0.0/16");
+    auto subnet_ids = api.create_subnets(ids, projects, "10.0.0.0/16");
+    for (size_t i = 0; i < ids.size(); ++i) model.add_subnet(subnet_ids[i], ids[i]);
     for (size_t i = 0; i < ids.size(); ++i) result.networks.push_back({ids[i], projects[i]});
   }
 

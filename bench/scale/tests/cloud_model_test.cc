@@ -20,6 +20,18 @@ TEST(CloudModelTest, IdealViewHoldsOnlyNetworksPresentOnTheHost) {
   EXPECT_TRUE(model.ideal_keys("h3").empty());
 }
 
+TEST(CloudModelTest, SubnetsAreInTheViewOfEveryHostOfTheirNetwork) {
+  CloudModel model;
+  ASSERT_TRUE(model.add_subnet("s1", "n1"));
+  ASSERT_TRUE(model.add_subnet("s2", "n2"));
+  EXPECT_FALSE(model.add_subnet("s1", "n2"));
+  model.add_port("p1", "n1", "h1");
+  EXPECT_EQ(model.ideal_keys("h1"), (Keys{"lport/p1", "net/n1", "subnet/s1"}));
+  EXPECT_EQ(model.ideal_entries("h1"), 3u);
+  ASSERT_TRUE(model.remove_port("p1"));
+  EXPECT_TRUE(model.ideal_keys("h1").empty());
+}
+
 TEST(CloudModelTest, MoveAndRemoveKeepTheIndexesInStep) {
   CloudModel model;
   model.add_port("p1", "n1", "h1");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/ip_address.h"
+#include "agent/view/port_services.h"
 #include "common/mac_address.h"
 
 namespace overcast::agent {
@@ -52,6 +53,40 @@ void add_networks(const ViewMap& view, ForwardingTable& table) {
   }
 }
 
+// A single address or a prefix, as allowed address pairs give them (validated before).
+std::optional<IpPrefix> address_or_prefix(const std::string& text) {
+  if (auto ip = IpAddress::parse(text)) return IpPrefix{*ip, ip->is_v4() ? 32 : 128};
+  return IpPrefix::parse(text);
+}
+
+// Subnets of networks this host does not hold a segment for are ignored, like their ports.
+void add_subnets(const ViewMap& view, ForwardingTable& table) {
+  for (const auto& [key, entry] : view) {
+    if (!entry.has_subnet()) continue;
+    const auto& s = entry.subnet();
+    Segment* seg = nullptr;
+    for (auto& [vni, segment] : table.segments) {
+      if (segment.network_id == s.network_id()) seg = &segment;
+    }
+    auto cidr = IpPrefix::parse(s.cidr());
+    if (!seg || !cidr) continue;
+    dataplane::SubnetInfo subnet;
+    subnet.subnet_id = s.subnet_id();
+    subnet.cidr = *cidr;
+    if (!s.gateway_ip().empty()) subnet.gateway = IpAddress::parse(s.gateway_ip());
+    subnet.enable_dhcp = s.enable_dhcp();
+    for (const auto& dns : s.dns_nameservers()) {
+      if (auto ip = IpAddress::parse(dns)) subnet.dns_nameservers.push_back(*ip);
+    }
+    for (const auto& route : s.host_routes()) {
+      auto destination = IpPrefix::parse(route.destination());
+      auto nexthop = IpAddress::parse(route.nexthop());
+      if (destination && nexthop) subnet.host_routes.push_back({*destination, *nexthop});
+    }
+    seg->subnets.push_back(std::move(subnet));  // the view map is ordered: by key, so by id
+  }
+}
+
 void add_local_ports(const ViewMap& view, const PortSlots& slots, const PortIoLookup& io_of, ForwardingTable& table) {
   table.ports.resize(slots.table_size());
   for (const auto& [key, entry] : view) {
@@ -65,11 +100,22 @@ void add_local_ports(const ViewMap& view, const PortSlots& slots, const PortIoLo
     port.vni = p.vni();
     port.mac = mac;
     port.admin_up = p.admin_up();
+    for (const auto& text : p.ips()) {
+      if (auto ip = IpAddress::parse(text)) port.ips.push_back(*ip);
+    }
+    port.port_security_enabled = p.port_security_enabled();
+    for (const auto& pair : p.allowed_address_pairs()) {
+      auto prefix = address_or_prefix(pair.ip_address());
+      auto pair_mac = MacAddress::parse(pair.mac_address());
+      if (prefix && pair_mac) port.allowed_address_pairs.push_back({*prefix, *pair_mac});
+    }
+    if (port.port_security_enabled) port.spoof_filter = compile_spoof_filter(port);
     port.io = io_of(p.port_id());
     // A port whose network entry is absent has no segment: the data plane drops its frames.
     Segment* seg = segment_of(table, p.vni(), p.network_id());
     if (!seg) continue;
     add_arp(*seg, p.ips(), mac);
+    add_dhcp_lease(*seg, port);
     // A port whose device is not open keeps its MAC (local delivery drops its frames as
     // port_gone) rather than turning unicast to it into a flood to every VTEP.
     L2Destination dest;
@@ -109,6 +155,7 @@ dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const Por
   ForwardingTable table;
   table.version = version;
   add_networks(view, table);
+  add_subnets(view, table);
   add_local_ports(view, slots, io_of, table);
   add_remote_ports(view, table);
   return table;

@@ -1,7 +1,11 @@
 // Turns the agent's view into the data plane's forwarding table.
 //
-//   segments     one per NetworkEntry (by VNI): MTU, flood list, local port slots
-//   ports        one per local port, at its stable slot; io = its open device
+//   segments     one per NetworkEntry (by VNI): MTU, flood list, local port slots,
+//                subnets (from SubnetEntries of that network)
+//   ports        one per local port, at its stable slot; io = its open device; fixed IPs,
+//                port security and allowed address pairs, and the SpoofFilter compiled
+//                from them when port security is on
+//   DHCP leases  per segment, for local ports with an IPv4 fixed IP in one of its subnets
 //   MAC table    local ports (that have a device) -> slot; remote ports -> VTEP
 //   ARP map      IPv4 fixed IPs of local and remote ports -> MAC (ARP suppression)
 //   known_vteps  flood lists and remote ports' VTEPs: tunnel rx is accepted only from these

@@ -10,6 +10,14 @@ nlohmann::json strings(const google::protobuf::RepeatedPtrField<std::string>& li
   return nlohmann::json(std::vector<std::string>(list.begin(), list.end()));
 }
 
+nlohmann::json pairs_json(const sb::LocalPortEntry& port) {
+  auto pairs = nlohmann::json::array();
+  for (const auto& pair : port.allowed_address_pairs()) {
+    pairs.push_back({{"ip_address", pair.ip_address()}, {"mac_address", pair.mac_address()}});
+  }
+  return pairs;
+}
+
 }  // namespace
 
 nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string, LocalPortState>& ports,
@@ -17,6 +25,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
   auto networks = nlohmann::json::array();
   auto local_ports = nlohmann::json::array();
   auto remote_ports = nlohmann::json::array();
+  auto subnets = nlohmann::json::array();
   size_t up = 0;
   for (const auto& [key, entry] : view) {
     if (entry.has_network()) {
@@ -41,10 +50,27 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                              {"ips", strings(p.ips())},
                              {"tap_name", p.tap_name()},
                              {"admin_up", p.admin_up()},
+                             {"port_security_enabled", p.port_security_enabled()},
+                             {"allowed_address_pairs", pairs_json(p)},
                              {"mtu", state != ports.end() ? state->second.spec.mtu : p.mtu()},
                              {"slot", slot == dataplane::kNoPort ? nlohmann::json(nullptr) : nlohmann::json(slot)},
                              {"status", is_up ? "up" : "down"},
                              {"error", state != ports.end() ? state->second.error : ""}});
+    } else if (entry.has_subnet()) {
+      const auto& s = entry.subnet();
+      auto routes = nlohmann::json::array();
+      for (const auto& route : s.host_routes()) {
+        routes.push_back({{"destination", route.destination()}, {"nexthop", route.nexthop()}});
+      }
+      subnets.push_back({{"key", key},
+                         {"subnet_id", s.subnet_id()},
+                         {"network_id", s.network_id()},
+                         {"ip_version", s.ip_version()},
+                         {"cidr", s.cidr()},
+                         {"gateway_ip", s.gateway_ip()},
+                         {"enable_dhcp", s.enable_dhcp()},
+                         {"dns_nameservers", strings(s.dns_nameservers())},
+                         {"host_routes", routes}});
     } else if (entry.has_remote_port()) {
       const auto& p = entry.remote_port();
       remote_ports.push_back({{"key", key},
@@ -57,6 +83,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
     }
   }
   nlohmann::json summary = {{"networks", networks.size()},
+                            {"subnets", subnets.size()},
                             {"local_ports", local_ports.size()},
                             {"local_ports_up", up},
                             {"remote_ports", remote_ports.size()},
@@ -65,7 +92,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                             {"nacks", stats.nacks},
                             {"last_nack", stats.last_nack},
                             {"table_version", stats.table_version}};
-  return {{"summary", summary}, {"networks", networks}, {"local_ports", local_ports}, {"remote_ports", remote_ports}};
+  return {{"summary", summary}, {"networks", networks}, {"subnets", subnets}, {"local_ports", local_ports}, {"remote_ports", remote_ports}};
 }
 
 }  // namespace overcast::agent

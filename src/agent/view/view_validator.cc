@@ -64,6 +64,65 @@ Reason check_key(const std::string& key, const char* prefix, const std::string& 
   return std::nullopt;
 }
 
+Reason check_ip(const std::string& key, const std::string& field, const std::string& text) {
+  if (!IpAddress::parse(text)) return fail(key, field + " " + quoted(text) + " is not an IP address");
+  return std::nullopt;
+}
+
+// A CIDR with no host bits set, e.g. "10.0.0.0/24".
+std::optional<IpPrefix> parse_network_prefix(const std::string& text) {
+  auto prefix = IpPrefix::parse(text);
+  if (!prefix || !prefix->is_network()) return std::nullopt;
+  return prefix;
+}
+
+Reason validate_subnet(const std::string& key, const sb::SubnetEntry& s) {
+  if (auto r = check_id(key, "subnet_id", s.subnet_id())) return r;
+  if (auto r = check_key(key, "subnet/", s.subnet_id())) return r;
+  if (auto r = check_id(key, "network_id", s.network_id())) return r;
+  if (s.ip_version() != 4 && s.ip_version() != 6) {
+    return fail(key, "ip_version " + std::to_string(s.ip_version()) + " is not 4 or 6");
+  }
+  auto cidr = parse_network_prefix(s.cidr());
+  if (!cidr) return fail(key, "cidr " + quoted(s.cidr()) + " is not a network prefix");
+  if (static_cast<uint32_t>(cidr->address.version()) != s.ip_version()) {
+    return fail(key, "cidr " + quoted(s.cidr()) + " is not IPv" + std::to_string(s.ip_version()));
+  }
+  if (!s.gateway_ip().empty()) {
+    auto gateway = IpAddress::parse(s.gateway_ip());
+    if (!gateway) return fail(key, "gateway_ip " + quoted(s.gateway_ip()) + " is not an IP address");
+    if (!cidr->contains(*gateway)) return fail(key, "gateway_ip " + quoted(s.gateway_ip()) + " is outside " + quoted(s.cidr()));
+  }
+  for (int i = 0; i < s.dns_nameservers_size(); ++i) {
+    if (auto r = check_ip(key, "dns_nameservers[" + std::to_string(i) + "]", s.dns_nameservers(i))) return r;
+  }
+  for (int i = 0; i < s.host_routes_size(); ++i) {
+    const auto& route = s.host_routes(i);
+    const std::string field = "host_routes[" + std::to_string(i) + "]";
+    if (!parse_network_prefix(route.destination())) {
+      return fail(key, field + ".destination " + quoted(route.destination()) + " is not a network prefix");
+    }
+    if (auto r = check_ip(key, field + ".nexthop", route.nexthop())) return r;
+  }
+  return std::nullopt;
+}
+
+// An allowed address pair's ip_address is an address or a prefix (Neutron takes both).
+Reason check_allowed_address_pairs(const std::string& key, const sb::LocalPortEntry& p) {
+  if (p.allowed_address_pairs_size() > 0 && !p.port_security_enabled()) {
+    return fail(key, "allowed_address_pairs are set while port_security_enabled is false");
+  }
+  for (int i = 0; i < p.allowed_address_pairs_size(); ++i) {
+    const auto& pair = p.allowed_address_pairs(i);
+    const std::string field = "allowed_address_pairs[" + std::to_string(i) + "]";
+    if (!IpAddress::parse(pair.ip_address()) && !IpPrefix::parse(pair.ip_address())) {
+      return fail(key, field + ".ip_address " + quoted(pair.ip_address()) + " is not an IP address or prefix");
+    }
+    if (auto r = check_mac(key, pair.mac_address())) return fail(key, field + "." + r->substr(key.size() + 2));
+  }
+  return std::nullopt;
+}
+
 Reason validate_network(const std::string& key, const sb::NetworkEntry& n) {
   if (auto r = check_id(key, "network_id", n.network_id())) return r;
   if (auto r = check_key(key, "net/", n.network_id())) return r;
@@ -89,7 +148,7 @@ Reason validate_local_port(const std::string& key, const sb::LocalPortEntry& p) 
   if (p.tap_name() != tap_name_for(p.port_id())) {
     return fail(key, "tap_name " + quoted(p.tap_name()) + " is not " + quoted(tap_name_for(p.port_id())));
   }
-  return std::nullopt;
+  return check_allowed_address_pairs(key, p);
 }
 
 Reason validate_remote_port(const std::string& key, const sb::RemotePortEntry& p) {
@@ -115,6 +174,8 @@ std::optional<std::string> validate_entry(const sb::ViewEntry& entry) {
       return validate_local_port(key, entry.local_port());
     case sb::ViewEntry::kRemotePort:
       return validate_remote_port(key, entry.remote_port());
+    case sb::ViewEntry::kSubnet:
+      return validate_subnet(key, entry.subnet());
     case sb::ViewEntry::BODY_NOT_SET:
       break;
   }
@@ -162,11 +223,11 @@ std::optional<std::string> validate_view(const ViewMap& view) {
 }
 
 std::optional<std::string> validate_removal_key(const std::string& key) {
-  for (const char* prefix : {"net/", "lport/", "rport/"}) {
+  for (const char* prefix : {"net/", "subnet/", "lport/", "rport/"}) {
     std::string p(prefix);
     if (key.size() > p.size() && key.compare(0, p.size(), p) == 0) return std::nullopt;
   }
-  return fail(key.empty() ? "(empty key)" : key, "removal key is not net/<id>, lport/<id> or rport/<id>");
+  return fail(key.empty() ? "(empty key)" : key, "removal key is not net/<id>, subnet/<id>, lport/<id> or rport/<id>");
 }
 
 }  // namespace overcast::agent

@@ -31,7 +31,7 @@ std::optional<std::string> validate_entry(const sb::ViewEntry& entry);
 // passed for every entry.
 std::optional<std::string> validate_view(const ViewMap& view);
 
-// A removal key must name an entry kind we know ("net/", "lport/", "rport/").
+// A removal key must name an entry kind we know ("net/", "subnet/", "lport/", "rport/").
 std::optional<std::string> validate_removal_key(const std::string& key);
 
 }  // namespace overcast::agent

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "controller/model/resource_codec.h"
+#include "controller/model/topology_facts.h"
 
 namespace overcast::controller {
 
@@ -182,13 +183,10 @@ Status LogicalModel::load() {
   }
   ChangeSet everything;
   for (const auto& [id, n] : state_.networks()) {
-    everything.networks.push_back({n.id, n.vni, n.mtu, "vxlan"});
+    everything.networks.push_back(network_facts(n));
   }
-  for (const auto& [id, p] : state_.ports()) {
-    PortFacts facts{p.id, p.network_id, p.binding_host_id, p.mac_address, {}, p.admin_state_up};
-    for (const auto& fixed : p.fixed_ips) facts.ips.push_back(fixed.ip_address);
-    everything.ports.push_back(std::move(facts));
-  }
+  for (const auto& [id, sn] : state_.subnets()) everything.subnets.push_back(subnet_facts(sn));
+  for (const auto& [id, p] : state_.ports()) everything.ports.push_back(port_facts(p));
   for (const auto& [id, a] : state_.agents()) everything.hosts.push_back({a.host, a.underlay_ip});
   spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
                state_.networks().size(), state_.subnets().size(), state_.ports().size(),

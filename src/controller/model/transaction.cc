@@ -1,6 +1,7 @@
 #include "controller/model/transaction.h"
 
 #include "controller/model/resource_codec.h"
+#include "controller/model/topology_facts.h"
 
 namespace overcast::controller {
 
@@ -166,16 +167,21 @@ ChangeSet Transaction::change_set() const {
   ChangeSet changes;
   for (const auto& [id, original] : networks_) {
     if (const Network* n = state_.find_network(id)) {
-      changes.networks.push_back({n->id, n->vni, n->mtu, "vxlan"});
+      changes.networks.push_back(network_facts(*n));
     } else if (original) {
       changes.removed_networks.push_back(id);
     }
   }
+  for (const auto& [id, original] : subnets_) {
+    if (const Subnet* sn = state_.find_subnet(id)) {
+      changes.subnets.push_back(subnet_facts(*sn));
+    } else if (original) {
+      changes.removed_subnets.push_back(id);
+    }
+  }
   for (const auto& [id, original] : ports_) {
     if (const Port* p = state_.find_port(id)) {
-      PortFacts facts{p->id, p->network_id, p->binding_host_id, p->mac_address, {}, p->admin_state_up};
-      for (const auto& fixed : p->fixed_ips) facts.ips.push_back(fixed.ip_address);
-      changes.ports.push_back(std::move(facts));
+      changes.ports.push_back(port_facts(*p));
     } else if (original) {
       changes.removed_ports.push_back(id);
     }

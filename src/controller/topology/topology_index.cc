@@ -12,6 +12,33 @@ const PortFacts* TopologyIndex::port(const std::string& id) const {
   return it == ports_.end() ? nullptr : &it->second;
 }
 
+const SubnetFacts* TopologyIndex::subnet(const std::string& id) const {
+  auto it = subnets_.find(id);
+  return it == subnets_.end() ? nullptr : &it->second;
+}
+
+const std::set<std::string>* TopologyIndex::subnets_of(const std::string& network_id) const {
+  auto it = network_subnets_.find(network_id);
+  return it == network_subnets_.end() ? nullptr : &it->second;
+}
+
+void TopologyIndex::upsert_subnet(const SubnetFacts& subnet) {
+  remove_subnet(subnet.id);  // it may have moved networks
+  subnets_[subnet.id] = subnet;
+  network_subnets_[subnet.network_id].insert(subnet.id);
+}
+
+void TopologyIndex::remove_subnet(const std::string& id) {
+  auto it = subnets_.find(id);
+  if (it == subnets_.end()) return;
+  auto net = network_subnets_.find(it->second.network_id);
+  if (net != network_subnets_.end()) {
+    net->second.erase(id);
+    if (net->second.empty()) network_subnets_.erase(net);
+  }
+  subnets_.erase(it);
+}
+
 const HostFacts* TopologyIndex::host(const std::string& name) const {
   auto it = hosts_.find(name);
   return it == hosts_.end() ? nullptr : &it->second;
@@ -80,7 +107,8 @@ bool same_network(const NetworkFacts& a, const NetworkFacts& b) {
 
 bool same_port(const PortFacts& a, const PortFacts& b) {
   return a.id == b.id && a.network_id == b.network_id && a.host == b.host && a.mac == b.mac &&
-         a.ips == b.ips && a.admin_up == b.admin_up;
+         a.ips == b.ips && a.admin_up == b.admin_up && a.port_security_enabled == b.port_security_enabled &&
+         a.allowed_address_pairs == b.allowed_address_pairs;
 }
 
 }  // namespace overcast::controller

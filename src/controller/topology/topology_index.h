@@ -20,6 +20,9 @@ class TopologyIndex {
 
   const NetworkFacts* network(const std::string& id) const;
   const PortFacts* port(const std::string& id) const;
+  const SubnetFacts* subnet(const std::string& id) const;
+  // Ids of the subnets of `network_id`; null when none.
+  const std::set<std::string>* subnets_of(const std::string& network_id) const;
   // Only hosts that registered (sent HostFacts).
   const HostFacts* host(const std::string& name) const;
   // Hosts with ports bound in `network_id` (registered or not); null when none.
@@ -32,6 +35,8 @@ class TopologyIndex {
   void remove_network(const std::string& id) { networks_.erase(id); }
   void upsert_host(const HostFacts& host) { hosts_[host.host] = host; }
   void remove_host(const std::string& name) { hosts_.erase(name); }
+  void upsert_subnet(const SubnetFacts& subnet);
+  void remove_subnet(const std::string& id);
   void upsert_port(const PortFacts& port);
   void remove_port(const std::string& id);
 
@@ -45,6 +50,8 @@ class TopologyIndex {
 
   std::unordered_map<std::string, NetworkFacts> networks_;
   std::unordered_map<std::string, PortFacts> ports_;
+  std::unordered_map<std::string, SubnetFacts> subnets_;
+  std::unordered_map<std::string, std::set<std::string>> network_subnets_;  // network -> subnets
   std::unordered_map<std::string, HostFacts> hosts_;
   std::unordered_map<std::string, Members> members_;                         // network -> hosts
   std::unordered_map<std::string, std::set<std::string>> host_networks_;   // host -> networks

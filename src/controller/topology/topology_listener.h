@@ -19,6 +19,31 @@ struct NetworkFacts {
   std::string encapsulation = "vxlan";
 };
 
+struct HostRouteFacts {
+  std::string destination;  // CIDR
+  std::string nexthop;
+  bool operator==(const HostRouteFacts&) const = default;
+};
+
+// What a host's DHCP responder needs of a subnet (the MTU it offers is the network's).
+struct SubnetFacts {
+  std::string id;
+  std::string network_id;
+  int ip_version = 4;
+  std::string cidr;
+  std::string gateway_ip;  // "" when the subnet has no gateway
+  bool enable_dhcp = true;
+  std::vector<std::string> dns_nameservers;
+  std::vector<HostRouteFacts> host_routes;
+  bool operator==(const SubnetFacts&) const = default;
+};
+
+struct AllowedAddressPairFacts {
+  std::string ip_address;   // IP or CIDR
+  std::string mac_address;  // the port's own when the pair gave none
+  bool operator==(const AllowedAddressPairFacts&) const = default;
+};
+
 struct PortFacts {
   std::string id;
   std::string network_id;
@@ -26,6 +51,8 @@ struct PortFacts {
   std::string mac;               // "fa:16:3e:..."
   std::vector<std::string> ips;  // fixed IPs, v4 and v6
   bool admin_up = true;
+  bool port_security_enabled = true;
+  std::vector<AllowedAddressPairFacts> allowed_address_pairs{};
 };
 
 struct HostFacts {
@@ -37,13 +64,15 @@ struct HostFacts {
 struct ChangeSet {
   std::vector<NetworkFacts> networks;
   std::vector<std::string> removed_networks;
+  std::vector<SubnetFacts> subnets;
+  std::vector<std::string> removed_subnets;
   std::vector<PortFacts> ports;
   std::vector<std::string> removed_ports;
   std::vector<HostFacts> hosts;
   std::vector<std::string> removed_hosts;
 
   bool empty() const {
-    return networks.empty() && removed_networks.empty() && ports.empty() &&
+    return networks.empty() && removed_networks.empty() && subnets.empty() && removed_subnets.empty() && ports.empty() &&
            removed_ports.empty() && hosts.empty() && removed_hosts.empty();
   }
 };

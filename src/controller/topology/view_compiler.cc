@@ -39,6 +39,7 @@ std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
   Work work;
   for (const auto& id : changes.removed_ports) change_port(id, nullptr, work);
   for (const auto& name : changes.removed_hosts) change_host(name, nullptr, work);
+  for (const auto& id : changes.removed_subnets) change_subnet(id, nullptr, work);
   for (const auto& id : changes.removed_networks) change_network(id, nullptr, work);
   for (const auto& network : changes.networks) {
     if (network.id.empty()) {
@@ -47,6 +48,14 @@ std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
       continue;
     }
     change_network(network.id, &network, work);
+  }
+  for (const auto& subnet : changes.subnets) {
+    if (subnet.id.empty() || subnet.network_id.empty()) {
+      ++stats_.ignored_facts;
+      spdlog::warn("view compiler: subnet without id or network ignored");
+      continue;
+    }
+    change_subnet(subnet.id, &subnet, work);
   }
   for (const auto& host : changes.hosts) {
     if (host.host.empty()) {
@@ -102,6 +111,23 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
     index_.upsert_host(*updated);
   } else {
     index_.remove_host(name);
+  }
+}
+
+// A subnet is one entry in its network's slice: only the hosts of that network (of the
+// network it was in, and of the one it is in now) look at it again.
+void ViewCompiler::change_subnet(const std::string& id, const SubnetFacts* updated, Work& work) {
+  const SubnetFacts* current = index_.subnet(id);
+  if (current == nullptr && updated == nullptr) return;
+  if (current != nullptr && updated != nullptr && *current == *updated) return;
+  if (current != nullptr && index_.members(current->network_id) != nullptr) {
+    work[current->network_id].keys.insert(subnet_key(id));
+  }
+  if (updated != nullptr) {
+    if (index_.members(updated->network_id) != nullptr) work[updated->network_id].keys.insert(subnet_key(id));
+    index_.upsert_subnet(*updated);
+  } else {
+    index_.remove_subnet(id);
   }
 }
 
@@ -231,6 +257,11 @@ EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string&
   auto slash = key.find('/');
   if (slash == std::string::npos) return nullptr;
   std::string kind = key.substr(0, slash);
+  if (kind == "subnet") {
+    const SubnetFacts* subnet = index_.subnet(key.substr(slash + 1));
+    if (subnet == nullptr || subnet->network_id != network_id) return nullptr;
+    return share_remote_entry(host, network_id, make_subnet_entry(*subnet), fresh);
+  }
   const PortFacts* port = index_.port(key.substr(slash + 1));
   if (port == nullptr || port->network_id != network_id || port->host.empty()) return nullptr;
   if (kind == "lport" && port->host == host) {
@@ -254,6 +285,12 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
   if (network == nullptr || members == nullptr || members->count(host) == 0) return slice;
   slice[network_key(network_id)] =
       std::make_shared<const sb::ViewEntry>(make_network_entry(*network, flood_vteps(host, network_id)));
+  if (const auto* subnet_ids = index_.subnets_of(network_id)) {
+    for (const auto& subnet_id : *subnet_ids) {
+      slice[subnet_key(subnet_id)] =
+          share_remote_entry(host, network_id, make_subnet_entry(*index_.subnet(subnet_id)), fresh);
+    }
+  }
   const std::string own = own_underlay(host);
   for (const auto& [other, ports] : *members) {
     const HostFacts* remote = other == host ? nullptr : index_.host(other);

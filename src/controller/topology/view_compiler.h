@@ -4,6 +4,7 @@
 // For host H the view holds, per network N with at least one port bound to H:
 //   "net/N"   NetworkEntry, flood_vteps = sorted underlay IPs of the OTHER registered
 //             hosts with ports in N;
+//   "subnet/S" SubnetEntry for each subnet S of N (what the host's DHCP responder offers);
 //   "lport/P" LocalPortEntry for each port P of N bound to H;
 //   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
 // A port whose host has not registered (no HostFacts) is invisible to other hosts.
@@ -87,18 +88,19 @@ class ViewCompiler : public TopologyListener {
 
   void change_network(const std::string& id, const NetworkFacts* updated, Work& work);
   void change_host(const std::string& name, const HostFacts* updated, Work& work);
+  void change_subnet(const std::string& id, const SubnetFacts* updated, Work& work);
   void change_port(const std::string& id, const PortFacts* updated, Work& work);
   void mark_port(const PortFacts& port, Work& work) const;
   std::vector<HostDelta> recompute(const Work& work);
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
   std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
-  // Remote-port entries built during one recompute(), by key, for sharing.
+  // Remote-port and subnet entries built during one recompute(), by key, for sharing.
   using FreshEntries = std::unordered_map<std::string, EntryRef>;
   EntryRef desired_entry(const std::string& host, const std::string& network_id, const std::string& key,
                          FreshEntries& fresh) const;
   HostView::Slice desired_slice(const std::string& host, const std::string& network_id, FreshEntries& fresh) const;
-  // One copy of a remote-port entry for every host of the network: the one built in
+  // One copy of a remote-port or subnet entry for every host of the network: the one built in
   // this recompute, or the one another host of the network already holds, when equal.
   EntryRef share_remote_entry(const std::string& host, const std::string& network_id, sb::ViewEntry built,
                               FreshEntries& fresh) const;

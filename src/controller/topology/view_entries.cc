@@ -5,6 +5,7 @@
 namespace overcast::controller {
 
 std::string network_key(const std::string& network_id) { return "net/" + network_id; }
+std::string subnet_key(const std::string& subnet_id) { return "subnet/" + subnet_id; }
 std::string local_port_key(const std::string& port_id) { return "lport/" + port_id; }
 std::string remote_port_key(const std::string& port_id) { return "rport/" + port_id; }
 
@@ -20,6 +21,25 @@ sb::ViewEntry make_network_entry(const NetworkFacts& network, std::vector<std::s
   return entry;
 }
 
+sb::ViewEntry make_subnet_entry(const SubnetFacts& subnet) {
+  sb::ViewEntry entry;
+  entry.set_key(subnet_key(subnet.id));
+  auto* body = entry.mutable_subnet();
+  body->set_subnet_id(subnet.id);
+  body->set_network_id(subnet.network_id);
+  body->set_ip_version(static_cast<uint32_t>(subnet.ip_version));
+  body->set_cidr(subnet.cidr);
+  body->set_gateway_ip(subnet.gateway_ip);
+  body->set_enable_dhcp(subnet.enable_dhcp);
+  for (const auto& dns : subnet.dns_nameservers) body->add_dns_nameservers(dns);
+  for (const auto& route : subnet.host_routes) {
+    auto* r = body->add_host_routes();
+    r->set_destination(route.destination);
+    r->set_nexthop(route.nexthop);
+  }
+  return entry;
+}
+
 sb::ViewEntry make_local_port_entry(const PortFacts& port, const NetworkFacts& network) {
   sb::ViewEntry entry;
   entry.set_key(local_port_key(port.id));
@@ -32,6 +52,12 @@ sb::ViewEntry make_local_port_entry(const PortFacts& port, const NetworkFacts& n
   body->set_tap_name(tap_name_for_port(port.id));
   body->set_admin_up(port.admin_up);
   body->set_mtu(network.mtu);
+  body->set_port_security_enabled(port.port_security_enabled);
+  for (const auto& pair : port.allowed_address_pairs) {
+    auto* p = body->add_allowed_address_pairs();
+    p->set_ip_address(pair.ip_address);
+    p->set_mac_address(pair.mac_address);
+  }
   return entry;
 }
 

@@ -10,6 +10,14 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
       tunnel_(tunnel),
       gro_(encapsulation_->header_size()),
       local_delivery_(tx_locks),
+      dhcp_q_([](void* self, Batch& b) {
+                auto* pl = static_cast<Pipeline*>(self);
+                pl->dhcp_.process(pl->ctx_, b, pl->local_q_, pl->classify_q_);
+              }, this),
+      classify_q_([](void* self, Batch& b) {
+                    auto* pl = static_cast<Pipeline*>(self);
+                    pl->classify_.process(pl->ctx_, b, pl->arp_q_, pl->l2_q_);
+                  }, this),
       decap_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
                  pl->encapsulation_->decapsulate(pl->ctx_, b, pl->local_q_, pl->flood_q_);
@@ -56,6 +64,8 @@ void Pipeline::set_table(const ForwardingTable* table) {
 
 void Pipeline::drain_all() {
   // Graph order: a queue is drained only after every queue that feeds it.
+  dhcp_q_.drain();
+  classify_q_.drain();
   decap_q_.drain();
   arp_q_.drain();
   l2_q_.drain();
@@ -67,7 +77,7 @@ void Pipeline::drain_all() {
 }
 
 void Pipeline::process_port_rx(Batch& rx) {
-  classify_.process(ctx_, rx, arp_q_, l2_q_);
+  port_security_.process(ctx_, rx, dhcp_q_);
   drain_all();
 }
 
@@ -77,6 +87,9 @@ void Pipeline::process_tunnel_rx(Batch& rx) {
 }
 
 void Pipeline::add_counters(nlohmann::json& stages) const {
+  add_counter_set(stages, PortSecurityStage::kName, port_security_.counters());
+  add_counter_set(stages, DhcpStage::kName, dhcp_.counters());
+  add_counter_set(stages, DhcpStage::kResponderName, dhcp_.responder_counters());
   add_counter_set(stages, ClassifyStage::kName, classify_.counters());
   add_counter_set(stages, ArpResponderStage::kName, arp_responder_.counters());
   add_counter_set(stages, L2ForwardStage::kName, l2_forward_.counters());

@@ -1,6 +1,9 @@
 // Pipeline: one worker's graph of stages, wired in one place.
 //
-//   VM port rx ─► classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
+//   VM port rx ─► port_security ─► dhcp ─┬─► (reply) ──────────────────────────────► local_delivery ─► port tx
+//                 (SpoofFilter)          └─► (not DHCP) ─► classify ─► ...
+//
+//   classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
 //                           │                  └─► (not answered) ─┐
 //                           └─────────────────────────────────────►l2_forward ─┬─► local_delivery
 //                                                                              ├─► path_mtu ─► encap ─► tunnel tx
@@ -24,10 +27,12 @@
 #include "dataplane/offload/tunnel_gro.h"
 #include "dataplane/stages/arp_responder_stage.h"
 #include "dataplane/stages/classify_stage.h"
+#include "dataplane/stages/dhcp_stage.h"
 #include "dataplane/stages/flood_stage.h"
 #include "dataplane/stages/l2_forward_stage.h"
 #include "dataplane/stages/local_delivery_stage.h"
 #include "dataplane/stages/path_mtu_stage.h"
+#include "dataplane/stages/port_security_stage.h"
 
 namespace overcast::dataplane {
 
@@ -64,6 +69,8 @@ class Pipeline {
   TunnelGro gro_;
   const ForwardingTable* prepared_for_ = nullptr;
 
+  PortSecurityStage port_security_;
+  DhcpStage dhcp_;
   ClassifyStage classify_;
   ArpResponderStage arp_responder_;
   L2ForwardStage l2_forward_;
@@ -71,6 +78,8 @@ class Pipeline {
   LocalDeliveryStage local_delivery_;
   PathMtuStage path_mtu_;
 
+  BatchQueue dhcp_q_;      // VM frames that passed port security
+  BatchQueue classify_q_;  // VM frames that are not answered by DHCP
   BatchQueue decap_q_;  // tunnel datagrams, one frame each
   BatchQueue arp_q_;
   BatchQueue l2_q_;

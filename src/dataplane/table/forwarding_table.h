@@ -10,13 +10,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "common/ip_address.h"
 #include "common/mac_address.h"
 #include "dataplane/core/packet.h"
+#include "dataplane/dhcp/dhcp_responder.h"
+#include "dataplane/port_security/spoof_filter.h"
 #include "dataplane/ports/port_io.h"
 
 namespace overcast::dataplane {
@@ -26,6 +30,27 @@ struct L2Destination {
   Kind kind = Kind::kLocalPort;
   PortSlot port = kNoPort;  // when kLocalPort
   uint32_t vtep = 0;        // IPv4, host order, when kRemoteVtep
+};
+
+struct HostRouteInfo {
+  IpPrefix destination;
+  IpAddress nexthop;
+};
+
+// A subnet of a segment: what DHCP offers the segment's local ports in it.
+struct SubnetInfo {
+  std::string subnet_id;
+  IpPrefix cidr;
+  std::optional<IpAddress> gateway;  // none: the subnet has no gateway
+  bool enable_dhcp = true;
+  std::vector<IpAddress> dns_nameservers;
+  std::vector<HostRouteInfo> host_routes;
+};
+
+// Another address a port may send from (allowed-address-pairs), with the MAC it uses.
+struct AllowedAddress {
+  IpPrefix prefix;  // a single address is a /32 or /128
+  MacAddress mac;
 };
 
 // One virtual network present on this host.
@@ -41,6 +66,8 @@ struct Segment {
   // into this VNI is accepted only from them, so a peer that shares one network with this
   // host cannot inject frames into another tenant's.
   std::unordered_set<uint32_t> vteps;
+  std::vector<SubnetInfo> subnets;  // by subnet id
+  dhcp::LeaseTable dhcp_leases;     // local ports' DHCPv4 leases, by MAC
 };
 
 struct PortEntry {
@@ -48,6 +75,12 @@ struct PortEntry {
   uint32_t vni = 0;
   MacAddress mac;
   bool admin_up = true;
+  std::vector<IpAddress> ips;  // fixed IPs
+  // Anti-spoofing on the frames the VM sends; off: anything goes.
+  bool port_security_enabled = false;
+  std::vector<AllowedAddress> allowed_address_pairs;
+  // Compiled from the fields above when port security is on; null: no filtering.
+  std::shared_ptr<const port_security::SpoofFilter> spoof_filter;
   std::shared_ptr<PortIo> io;  // nullptr: free slot
 };
 

@@ -55,6 +55,20 @@ inline sb::ViewEntry remote_port(const std::string& id, const std::string& net, 
   return e;
 }
 
+inline sb::ViewEntry subnet(const std::string& id, const std::string& net, const std::string& cidr,
+                            const std::string& gateway = "", uint32_t ip_version = 4) {
+  sb::ViewEntry e;
+  e.set_key("subnet/" + id);
+  auto* s = e.mutable_subnet();
+  s->set_subnet_id(id);
+  s->set_network_id(net);
+  s->set_ip_version(ip_version);
+  s->set_cidr(cidr);
+  s->set_gateway_ip(gateway);
+  s->set_enable_dhcp(true);
+  return e;
+}
+
 // A PortIo that moves no frames: only its identity matters to the view tests.
 class NullPortIo final : public dataplane::PortIo {
  public:

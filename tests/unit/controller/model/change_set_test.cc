@@ -34,7 +34,7 @@ TEST_F(ChangeSets, LoadEmitsOneChangeSetWithEverything) {
 TEST_F(ChangeSets, EachWriteEmitsItsFactsInOrder) {
   listener.received.clear();
   const std::string net = make_network();
-  make_subnet(net, "10.0.0.0/24");  // a subnet alone is no fact for the views
+  const std::string subnet_id = make_subnet(net, "10.0.0.0/24");  // DHCP on the hosts needs it
   auto port = make_port(net, std::nullopt, std::nullopt, "hv2");
   ASSERT_TRUE(port);
   const std::string port_id = port.value().front().port.id;
@@ -42,11 +42,13 @@ TEST_F(ChangeSets, EachWriteEmitsItsFactsInOrder) {
   update.admin_state_up = false;
   ASSERT_TRUE(model->update_port(port_id, update));
 
-  ASSERT_EQ(listener.received.size(), 3u);
+  ASSERT_EQ(listener.received.size(), 4u);
   EXPECT_EQ(listener.received[0].networks.at(0).id, net);
-  EXPECT_EQ(listener.received[1].ports.at(0).id, port_id);
-  EXPECT_EQ(listener.received[1].ports.at(0).host, "hv2");
-  EXPECT_EQ(listener.received[2].ports.at(0).admin_up, false);
+  EXPECT_EQ(listener.received[1].subnets.at(0).id, subnet_id);
+  EXPECT_EQ(listener.received[1].subnets.at(0).network_id, net);
+  EXPECT_EQ(listener.received[2].ports.at(0).id, port_id);
+  EXPECT_EQ(listener.received[2].ports.at(0).host, "hv2");
+  EXPECT_EQ(listener.received[3].ports.at(0).admin_up, false);
 }
 
 TEST_F(ChangeSets, PortRemovalPrecedesNetworkRemoval) {

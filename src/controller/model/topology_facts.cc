@@ -1,0 +1,31 @@
+#include "controller/model/topology_facts.h"
+
+namespace overcast::controller {
+
+NetworkFacts network_facts(const Network& network) { return {network.id, network.vni, network.mtu, "vxlan"}; }
+
+SubnetFacts subnet_facts(const Subnet& subnet) {
+  SubnetFacts facts;
+  facts.id = subnet.id;
+  facts.network_id = subnet.network_id;
+  facts.ip_version = subnet.ip_version;
+  facts.cidr = subnet.cidr;
+  facts.gateway_ip = subnet.gateway_ip.value_or("");
+  facts.enable_dhcp = subnet.enable_dhcp;
+  facts.dns_nameservers = subnet.dns_nameservers;
+  for (const auto& route : subnet.host_routes) facts.host_routes.push_back({route.destination, route.nexthop});
+  return facts;
+}
+
+PortFacts port_facts(const Port& port) {
+  PortFacts facts{port.id, port.network_id, port.binding_host_id, port.mac_address, {}, port.admin_state_up};
+  for (const auto& fixed : port.fixed_ips) facts.ips.push_back(fixed.ip_address);
+  facts.port_security_enabled = port.port_security_enabled;
+  for (const auto& pair : port.allowed_address_pairs) {
+    facts.allowed_address_pairs.push_back(
+        {pair.ip_address, pair.mac_address.empty() ? port.mac_address : pair.mac_address});
+  }
+  return facts;
+}
+
+}  // namespace overcast::controller

@@ -1,0 +1,15 @@
+// The facts the view compiler gets of each model record (topology_listener.h): one
+// place, so the start-up ChangeSet and the per-transaction ones say the same thing.
+#pragma once
+
+#include "controller/model/resources.h"
+#include "controller/topology/topology_listener.h"
+
+namespace overcast::controller {
+
+NetworkFacts network_facts(const Network& network);
+SubnetFacts subnet_facts(const Subnet& subnet);
+// A pair without MAC gets the port's, as Neutron shows it.
+PortFacts port_facts(const Port& port);
+
+}  // namespace overcast::controller
