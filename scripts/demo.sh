@@ -60,7 +60,7 @@ for tenant in a b; do
       --fixed-ip "ip=${VM_IP[$vm]}" --project "$project" >"$WORK/$vm-port.json"
     VM_MAC[$vm]=$(json_field mac_address <"$WORK/$vm-port.json")
     VM_TENANT[$vm]=$tenant
-    lab vm "$vm" --port "$vm-port" --static
+    lab vm "$vm" --port "$vm-port"   # addressed by DHCP, from the agent of its hypervisor
   done
 done
 api network list

@@ -13,6 +13,8 @@ packages=(
   # lab, system tests and demo
   iproute2 iputils-ping procps tshark tcpdump python3 python3-scapy
   python3-openstackclient iperf3 ethtool
+  # the DHCP client of `overcast lab vm` (busybox's udhcpc: it writes nothing under /etc)
+  udhcpc
   # the controller cluster's store and its tests (which start their own members)
   etcd-server etcd-client
 )

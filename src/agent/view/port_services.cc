@@ -66,4 +66,10 @@ void add_dhcp_lease(dataplane::Segment& segment, const dataplane::PortEntry& por
   }
 }
 
+void add_dhcp_server_arp(dataplane::Segment& segment) {
+  for (const auto& [mac, lease] : segment.dhcp_leases) {
+    if (lease.enabled) segment.arp.emplace(lease.server.address, lease.server.mac);
+  }
+}
+
 }  // namespace overcast::agent

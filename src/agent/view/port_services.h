@@ -24,4 +24,11 @@ std::shared_ptr<const dataplane::port_security::SpoofFilter> compile_spoof_filte
 // enable_dhcp off gives a disabled lease (its DHCP frames go on to the network).
 void add_dhcp_lease(dataplane::Segment& segment, const dataplane::PortEntry& port);
 
+// Makes each DHCP server identifier of the segment's enabled leases answer ARP, with the
+// server's MAC, unless a port already owns that address (a router interface, a VM acting
+// as gateway): a client ARPs for it before its unicast renewal (RFC 2131 4.4.5, dhclient
+// and udhcpc alike), and the DHCP stage takes that renewal whatever its destination MAC.
+// Call after every port's addresses are in `segment.arp`.
+void add_dhcp_server_arp(dataplane::Segment& segment);
+
 }  // namespace overcast::agent

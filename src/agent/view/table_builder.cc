@@ -158,6 +158,7 @@ dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const Por
   add_subnets(view, table);
   add_local_ports(view, slots, io_of, table);
   add_remote_ports(view, table);
+  for (auto& [vni, segment] : table.segments) add_dhcp_server_arp(segment);
   return table;
 }
 

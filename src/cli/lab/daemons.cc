@@ -78,7 +78,7 @@ pid_t start_daemon(const DaemonSpec& spec) {
   const std::string log_path = log_file_path(spec.state_dir, spec.name);
   {
     std::ofstream log(log_path, std::ios::app);
-    log << "==== overcast lab: starting " << format_command(argv) << "\n";
+    log << kDaemonStartBanner << format_command(argv) << "\n";
   }
   // `ip netns exec` execs the program in place, so this PID is the daemon's own.
   const pid_t pid = spawn_detached(argv, log_path);

@@ -20,6 +20,9 @@ struct DaemonSpec {
   Argv argv;              // the program and its flags (run via `ip netns exec` if netns set)
 };
 
+// The line start_daemon() appends to a daemon's log before each start.
+inline constexpr const char* kDaemonStartBanner = "==== overcast lab: starting ";
+
 std::string pid_file_path(const std::string& state_dir, const std::string& name);
 std::string log_file_path(const std::string& state_dir, const std::string& name);
 

@@ -56,13 +56,15 @@ std::string exec_namespace(const LabOptions& options, const std::string& name) {
   std::string ns;
   if (name == "fab") {
     ns = names.fabric_ns();
+  } else if (name == lab::kExternalHostName) {
+    ns = names.external_host_ns();
   } else if (const int index = lab::parse_host_name(name); index != 0) {
     ns = names.host_ns(index);
   } else {
     ns = names.vm_ns(name);
   }
   if (!lab::namespace_exists(ns)) {
-    throw LabError("no VM, hypervisor or fabric named '" + name + "' in lab " + options.prefix +
+    throw LabError("no VM, hypervisor, fabric or outside host named '" + name + "' in lab " + options.prefix +
                    " (namespace " + ns + " does not exist)");
   }
   return ns;
@@ -119,25 +121,26 @@ void register_lab_commands(CLI::App& root) {
   vm->add_option("name", args->name, "VM name")->required();
   vm->add_option("--port", args->port, "port name or ID")->required();
   vm->add_flag("--static", args->static_addressing,
-               "configure the port's fixed IP statically (the lab's only mode: it has no "
-               "DHCP client)");
+               "configure the port's fixed IP, MTU and default route directly instead of "
+               "running a DHCP client (udhcpc) in the VM");
   vm->callback([args] {
     run_guarded(*args, [args](const LabOptions& options) {
       if (auto problem = lab::vm_name_problem(args->name)) throw LabError(*problem);
       auto state = lab::require_lab_state(options);
-      const auto record = lab::attach_vm(options, state, args->name, args->port);
+      const auto record = lab::attach_vm(options, state, args->name, args->port,
+                                             args->static_addressing);
       state.save(lab::state_file_path(options));
       std::cout << "vm " << record.name << " on " << record.host << ": " << record.tap << " "
                 << record.mac << " "
                 << (record.ip.empty() ? "-" : record.ip + "/" + std::to_string(record.prefix_length))
-                << " mtu " << record.mtu << " (namespace "
+                << " mtu " << record.mtu << (record.dhcp ? " by DHCP" : "") << " (namespace "
                 << lab::LabNames(options.prefix).vm_ns(record.name) << ")\n";
     });
   });
 
-  CLI::App* exec = lab->add_subcommand("exec", "run a command in a VM, hvI or fab namespace");
+  CLI::App* exec = lab->add_subcommand("exec", "run a command in a VM, hvI, fab or ext (the outside host) namespace");
   add_common_options(exec, *args);
-  exec->add_option("name", args->name, "VM name, hvI or fab")->required();
+  exec->add_option("name", args->name, "VM name, hvI, fab or ext")->required();
   exec->add_option("command", args->command, "the command, after --")->required();
   exec->callback([args] {
     run_guarded(*args, [args](const LabOptions& options) {

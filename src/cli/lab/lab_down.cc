@@ -55,7 +55,7 @@ void stop_namespace_processes(const std::vector<std::string>& namespaces, std::o
 
 bool is_lab_file(const std::string& name) {
   static const std::regex pattern(
-      R"((lab\.json(\.tmp)?|.*\.pid|.*\.log|controller\.db.*|hv[0-9]+|.*\.pcap))");
+      R"((lab\.json(\.tmp)?|.*\.pid|.*\.log|controller\.db.*|hv[0-9]+|.*\.pcap|udhcpc-hook\.sh(\.tmp)?))");
   return std::regex_match(name, pattern);
 }
 

@@ -36,8 +36,8 @@ std::optional<std::string> vm_name_problem(const std::string& name) {
       return "VM name may hold only letters, digits, '-' and '_': '" + name + "'";
     }
   }
-  if (name == "fab" || parse_host_name(name) != 0) {
-    return "VM name '" + name + "' is reserved for the lab's fabric and hypervisors";
+  if (name == "fab" || name == kExternalHostName || parse_host_name(name) != 0) {
+    return "VM name '" + name + "' is reserved for the lab's fabric, hypervisors and outside host";
   }
   return std::nullopt;
 }
@@ -70,6 +70,11 @@ std::string mgmt_subnet(int octet) { return "10.254." + std::to_string(octet) + 
 Ipv4Address mgmt_bridge_ip(int octet) { return make_ipv4(10, 254, octet, 1); }
 
 Ipv4Address host_mgmt_ip(int octet, int index) { return make_ipv4(10, 254, octet, 10 + index); }
+
+std::optional<int> gateway_priority(int index) {
+  if (index < 1 || index > kGatewayHosts) return std::nullopt;
+  return kGatewayHosts + 1 - index;
+}
 
 
 }  // namespace overcast::cli::lab

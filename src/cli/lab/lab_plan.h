@@ -8,6 +8,12 @@
 //   <P>-hvI          overcast-agent; <P>-up 172.16.L.(10+I)/24 (underlay, default route via
 //                    172.16.L.1), <P>-mg 10.254.K.(10+I)/24; L = 1 for odd I, 2 for even I
 //   <P>-vm-NAME      one VM: the agent's TAP for its port, moved in
+//
+// The outside world (physical network physnet1, the provider segment behind `public`):
+//   <P>-fab          bridge <P>-extbr, no address (a plain L2 segment the fabric does not
+//                    route); veths <P>-e-hvI and <P>-e-ext are its ports
+//   <P>-hvI          <P>-ex, no address: the agent's mapped interface (physnet1:<P>-ex)
+//   <P>-ext          the outside host ("the internet"): <P>-ex 203.0.113.1/24
 #pragma once
 
 #include <optional>
@@ -45,6 +51,20 @@ Ipv4Address mgmt_bridge_ip(int octet);          // 10.254.K.1
 Ipv4Address host_mgmt_ip(int octet, int index);  // 10.254.K.(10+I)
 inline constexpr int kUnderlayPrefixLength = 24;
 
+// The external segment.
+inline constexpr const char* kPhysicalNetwork = "physnet1";
+inline constexpr const char* kExternalCidr = "203.0.113.0/24";
+inline constexpr const char* kExternalHostIp = "203.0.113.1";  // also public-subnet's gateway
+inline constexpr int kExternalPrefixLength = 24;
+inline constexpr const char* kExternalHostName = "ext";  // `lab exec ext -- ...`
+inline constexpr const char* kPublicNetworkName = "public";
+inline constexpr const char* kPublicSubnetName = "public-subnet";
+
+// The first kGatewayHosts hypervisors serve routers' external gateways; hv1 has the
+// highest priority (active), the others are standbys. nullopt: not a gateway host.
+inline constexpr int kGatewayHosts = 2;
+std::optional<int> gateway_priority(int index);
+
 // The TAP the agent makes for a port: "tap" + the port ID's first 11 characters.
 using overcast::tap_name_for_port;
 
@@ -62,6 +82,15 @@ class LabNames {
   // Inside <P>-hvI.
   std::string host_uplink() const { return prefix_ + "-up"; }
   std::string host_mgmt() const { return prefix_ + "-mg"; }
+  // In <P>-hvI and <P>-ext: the interface onto the external segment.
+  std::string external_uplink() const { return prefix_ + "-ex"; }
+  // Inside <P>-fab: the external segment's bridge and its ports.
+  std::string external_bridge() const { return prefix_ + "-extbr"; }
+  std::string external_port(int index) const { return prefix_ + "-e-" + host_name(index); }
+  std::string external_host_port() const { return prefix_ + "-e-ext"; }
+  std::string external_host_ns() const { return prefix_ + "-" + kExternalHostName; }
+  // --bridge-mappings of every agent: physnet1 on its external uplink.
+  std::string bridge_mapping() const { return std::string(kPhysicalNetwork) + ":" + external_uplink(); }
   // In the root namespace.
   std::string mgmt_bridge() const { return prefix_ + "-mg"; }
   std::string mgmt_port(int index) const { return prefix_ + "-m-" + host_name(index); }

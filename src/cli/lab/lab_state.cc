@@ -42,7 +42,7 @@ nlohmann::json to_json(const LabState& state) {
   for (const auto& v : state.vms) {
     vms.push_back({{"name", v.name}, {"host", v.host}, {"port_id", v.port_id}, {"tap", v.tap},
                    {"mac", v.mac}, {"ip", v.ip}, {"prefix_length", v.prefix_length},
-                   {"gateway", v.gateway}, {"mtu", v.mtu}});
+                   {"gateway", v.gateway}, {"mtu", v.mtu}, {"dhcp", v.dhcp}});
   }
   return {{"prefix", state.prefix}, {"api_port", state.api_port},
           {"mgmt_octet", state.mgmt_octet}, {"bin_dir", state.bin_dir},
@@ -62,11 +62,18 @@ LabState lab_state_from_json(const nlohmann::json& json) {
                              h.at("mgmt_ip").get<std::string>(), h.at("leaf").get<int>()});
     }
     for (const auto& v : json.at("vms")) {
-      state.vms.push_back({v.at("name").get<std::string>(), v.at("host").get<std::string>(),
-                           v.at("port_id").get<std::string>(), v.at("tap").get<std::string>(),
-                           v.at("mac").get<std::string>(), v.at("ip").get<std::string>(),
-                           v.at("prefix_length").get<int>(), v.value("gateway", ""),
-                           v.at("mtu").get<int>()});
+      VmRecord vm;
+      vm.name = v.at("name").get<std::string>();
+      vm.host = v.at("host").get<std::string>();
+      vm.port_id = v.at("port_id").get<std::string>();
+      vm.tap = v.at("tap").get<std::string>();
+      vm.mac = v.at("mac").get<std::string>();
+      vm.ip = v.at("ip").get<std::string>();
+      vm.prefix_length = v.at("prefix_length").get<int>();
+      vm.gateway = v.value("gateway", "");
+      vm.mtu = v.at("mtu").get<int>();
+      vm.dhcp = v.value("dhcp", false);  // labs made before DHCP: static
+      state.vms.push_back(vm);
     }
     return state;
   } catch (const nlohmann::json::exception& e) {

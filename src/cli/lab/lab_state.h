@@ -30,6 +30,7 @@ struct VmRecord {
   int prefix_length = 0;
   std::string gateway;  // empty when the subnet has none
   int mtu = 0;
+  bool dhcp = false;  // addressed by a DHCP client in the VM (vm_dhcp.h), else statically
 };
 
 struct LabState {

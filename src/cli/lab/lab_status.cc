@@ -37,6 +37,8 @@ nlohmann::json lab_status(const LabOptions& options) {
       connected = status && status->value("connected", false);
     }
     agent["connected"] = connected;
+    const auto priority = gateway_priority(host.index);
+    agent["gateway_priority"] = priority ? nlohmann::json(*priority) : nlohmann::json();
     hosts.push_back({{"name", host.name}, {"underlay_ip", host.underlay_ip},
                      {"mgmt_ip", host.mgmt_ip}, {"leaf", host.leaf},
                      {"namespace", names.host_ns(host.index)}, {"agent", agent}});
@@ -45,7 +47,7 @@ nlohmann::json lab_status(const LabOptions& options) {
   for (const auto& vm : state.vms) {
     vms.push_back({{"name", vm.name}, {"host", vm.host}, {"port_id", vm.port_id},
                    {"ip", vm.ip}, {"prefix_length", vm.prefix_length}, {"mac", vm.mac},
-                   {"mtu", vm.mtu}, {"namespace", names.vm_ns(vm.name)}, {"tap", vm.tap},
+                   {"mtu", vm.mtu}, {"dhcp", vm.dhcp}, {"namespace", names.vm_ns(vm.name)}, {"tap", vm.tap},
                    {"present", link_exists(names.vm_ns(vm.name), vm.tap)}});
   }
   return {{"prefix", options.prefix},
@@ -53,6 +55,15 @@ nlohmann::json lab_status(const LabOptions& options) {
           {"state_dir", options.state_dir},
           {"mgmt_subnet", mgmt_subnet(state.mgmt_octet)},
           {"controller", daemon_json(options, kControllerDaemon)},
+          {"external",
+           {{"host", kExternalHostName},
+            {"namespace", names.external_host_ns()},
+            {"address", std::string(kExternalHostIp) + "/" + std::to_string(kExternalPrefixLength)},
+            {"present", namespace_exists(names.external_host_ns())},
+            {"bridge", names.external_bridge()},
+            {"physical_network", kPhysicalNetwork},
+            {"bridge_mapping", names.bridge_mapping()},
+            {"network", kPublicNetworkName}}},
           {"hosts", hosts},
           {"vms", vms}};
 }
@@ -62,14 +73,25 @@ void print_lab_status(const nlohmann::json& status, std::ostream& out) {
       << status["state_dir"].get<std::string>() << "\n";
   out << "API         " << status["api"].get<std::string>() << "\n";
   out << "controller  " << alive_text(status["controller"]) << "\n";
-  out << "management  " << status["mgmt_subnet"].get<std::string>() << "\n\n";
+  out << "management  " << status["mgmt_subnet"].get<std::string>() << "\n";
+  const auto& external = status["external"];
+  out << "external    " << external["host"].get<std::string>() << " "
+      << external["address"].get<std::string>() << (external["present"].get<bool>() ? "" : " MISSING")
+      << " on " << external["bridge"].get<std::string>() << " ("
+      << external["physical_network"].get<std::string>() << ", network "
+      << external["network"].get<std::string>() << "); agents map "
+      << external["bridge_mapping"].get<std::string>() << "\n\n";
   out << std::left << std::setw(6) << "HOST" << std::setw(16) << "UNDERLAY IP" << std::setw(6)
-      << "LEAF" << std::setw(22) << "AGENT" << "CONNECTED\n";
+      << "LEAF" << std::setw(22) << "AGENT" << std::setw(11) << "CONNECTED" << "GATEWAY\n";
   for (const auto& host : status["hosts"]) {
     out << std::setw(6) << host["name"].get<std::string>() << std::setw(16)
         << host["underlay_ip"].get<std::string>() << std::setw(6) << host["leaf"].get<int>()
         << std::setw(22) << alive_text(host["agent"])
-        << (host["agent"]["connected"].get<bool>() ? "yes" : "no") << "\n";
+        << std::setw(11) << (host["agent"]["connected"].get<bool>() ? "yes" : "no")
+        << (host["agent"]["gateway_priority"].is_null()
+                ? std::string("-")
+                : "priority " + std::to_string(host["agent"]["gateway_priority"].get<int>()))
+        << "\n";
   }
   out << "\n";
   if (status["vms"].empty()) {
@@ -77,7 +99,7 @@ void print_lab_status(const nlohmann::json& status, std::ostream& out) {
     return;
   }
   out << std::setw(12) << "VM" << std::setw(6) << "HOST" << std::setw(38) << "PORT"
-      << std::setw(20) << "IP" << "STATE\n";
+      << std::setw(20) << "IP" << std::setw(8) << "BY" << "STATE\n";
   for (const auto& vm : status["vms"]) {
     const std::string ip = vm["ip"].get<std::string>().empty()
                                ? "-"
@@ -85,7 +107,8 @@ void print_lab_status(const nlohmann::json& status, std::ostream& out) {
                                      std::to_string(vm["prefix_length"].get<int>());
     out << std::setw(12) << vm["name"].get<std::string>() << std::setw(6)
         << vm["host"].get<std::string>() << std::setw(38) << vm["port_id"].get<std::string>()
-        << std::setw(20) << ip << (vm["present"].get<bool>() ? "ok" : "TAP MISSING") << "\n";
+        << std::setw(20) << ip << std::setw(8) << (vm.value("dhcp", false) ? "dhcp" : "static")
+        << (vm["present"].get<bool>() ? "ok" : "TAP MISSING") << "\n";
   }
 }
 

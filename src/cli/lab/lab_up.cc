@@ -8,9 +8,11 @@
 #include "cli/lab/daemons.h"
 #include "cli/lab/kernel_ops.h"
 #include "cli/lab/lab_error.h"
+#include "cli/lab/lab_external.h"
 #include "cli/lab/lab_fabric.h"
 #include "cli/lab/lab_lifecycle.h"
 #include "cli/lab/lab_plan.h"
+#include "cli/lab/lab_public_network.h"
 #include "cli/lab/lab_vm.h"
 #include "cli/lab/readiness.h"
 
@@ -89,8 +91,8 @@ void ensure_controller(const LabOptions& options, const LabState& state, std::os
 // The agent re-attaches to a TAP that sits in a VM's namespace (it searches the named
 // namespaces), so a restarted agent normally leaves VMs untouched. A VM whose TAP is gone
 // (its namespace was deleted by hand) gets the agent's new TAP moved in again.
-void repair_vms_of(const LabNames& names, const LabState& state, const HostRecord& host,
-                   std::ostream& log) {
+void repair_vms_of(const LabOptions& options, const LabNames& names, const LabState& state,
+                   const HostRecord& host, std::ostream& log) {
   for (const auto& vm : state.vms) {
     if (vm.host != host.name || link_exists(names.vm_ns(vm.name), vm.tap)) continue;
     if (!wait_for_link(names.host_ns(host.index), vm.tap, kTapWaitTimeoutMs)) {
@@ -101,8 +103,12 @@ void repair_vms_of(const LabNames& names, const LabState& state, const HostRecor
     ensure_namespace(names.vm_ns(vm.name));
     disable_ipv6(names.vm_ns(vm.name));
     move_link(names.host_ns(host.index), vm.tap, names.vm_ns(vm.name));
-    configure_vm_interface(names, vm);
     log << "vm " << vm.name << ": TAP " << vm.tap << " moved in again from " << host.name << "\n";
+    try {
+      configure_vm(options, names, vm);
+    } catch (const LabError& e) {
+      log << "warning: VM " << vm.name << " is not configured again: " << e.what() << "\n";
+    }
   }
 }
 
@@ -113,7 +119,7 @@ void ensure_agent(const LabOptions& options, const LabState& state, const HostRe
   if (auto pid = running_daemon_pid(options.state_dir, daemon)) {
     log << host.name << ": agent running (pid " << *pid << ")\n";
     wait_for_agent(options, host.name, *pid, kAgentReadyTimeoutMs);
-    repair_vms_of(names, state, host, log);
+    repair_vms_of(options, names, state, host, log);
     return;
   }
   std::filesystem::create_directories(agent_state_dir(options, host.name));
@@ -127,12 +133,15 @@ void ensure_agent(const LabOptions& options, const LabState& state, const HostRe
                    "--state-dir", agent_state_dir(options, host.name),
                    "--control-socket", agent_socket_path(options, host.name),
                    "--vxlan-port", "4789",
-                   "--log-level", options.log_level}};
+                   "--log-level", options.log_level,
+                   "--bridge-mappings", names.bridge_mapping()}};
+  const auto priority = gateway_priority(host.index);
+  if (priority) spec.argv.push_back("--gateway=" + std::to_string(*priority));
   const pid_t pid = start_daemon(spec);
   log << host.name << ": agent started (pid " << pid << "), underlay " << host.underlay_ip
-      << "\n";
+      << (priority ? ", gateway host (priority " + std::to_string(*priority) + ")" : "") << "\n";
   wait_for_agent(options, host.name, pid, kAgentReadyTimeoutMs);
-  repair_vms_of(names, state, host, log);
+  repair_vms_of(options, names, state, host, log);
 }
 
 }  // namespace
@@ -158,13 +167,20 @@ LabState lab_up(LabOptions options, std::ostream& log) {
   build_mgmt_bridge(names, state.mgmt_octet);
   build_fabric(names);
   for (const auto& host : state.hosts) build_host(names, host.index, state.mgmt_octet);
+  build_external_segment(names);
+  for (const auto& host : state.hosts) build_host_external_uplink(names, host.index);
+  build_external_host(names);
   state.save(state_file_path(options));
   log << "fabric: " << names.fabric_ns() << " routes " << leaf_subnet(1) << " and "
       << leaf_subnet(2) << "; management " << mgmt_subnet(state.mgmt_octet) << " on "
       << names.mgmt_bridge() << "\n";
+  log << "external: " << names.external_bridge() << " (" << kPhysicalNetwork << ") joins every hypervisor's "
+      << names.external_uplink() << " and " << kExternalHostName << " " << kExternalHostIp << "/"
+      << kExternalPrefixLength << "\n";
 
   ensure_controller(options, state, log);
   for (const auto& host : state.hosts) ensure_agent(options, state, host, log);
+  ensure_public_network(NeutronClient(api_endpoint(options.api_port)), log);
   log << "lab " << options.prefix << " is up: API " << api_endpoint(options.api_port) << ", "
       << state.hosts.size() << " hypervisors\n";
   return state;

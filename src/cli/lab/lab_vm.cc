@@ -8,6 +8,7 @@
 #include "cli/lab/kernel_ops.h"
 #include "cli/lab/lab_error.h"
 #include "cli/lab/readiness.h"
+#include "cli/lab/vm_dhcp.h"
 #include "common/ip_address.h"
 #include "common/mac_address.h"
 
@@ -16,6 +17,9 @@ namespace {
 
 // Neutron's default when a network does not state its MTU: 1500 minus VXLAN's 50 bytes.
 constexpr int kDefaultVmMtu = 1450;
+// A fresh guest NIC's MTU: a VM configured by DHCP starts from it, so the network's MTU
+// reaches it only through option 26.
+constexpr int kGuestNicMtu = 1500;
 
 nlohmann::json fetch(const NeutronClient& client, const std::string& collection,
                      const std::string& id) {
@@ -81,12 +85,18 @@ bool wait_for_link(const std::string& ns, const std::string& tap, int timeout_ms
   return true;
 }
 
-void configure_vm_interface(const LabNames& names, const VmRecord& vm) {
+void configure_vm(const LabOptions& options, const LabNames& names, const VmRecord& vm) {
   const std::string ns = names.vm_ns(vm.name);
   run_checked({"ip", "-n", ns, "link", "set", "dev", vm.tap, "address", vm.mac, "mtu",
-               std::to_string(vm.mtu)});
+               std::to_string(vm.dhcp ? kGuestNicMtu : vm.mtu)});
   // Before the link comes up, so the VM never sends a single IPv6 ND or MLD frame.
   set_sysctl(ns, "net.ipv6.conf." + vm.tap + ".disable_ipv6", "1");
+  if (vm.dhcp) {
+    set_link_up(ns, vm.tap);
+    start_vm_dhcp_client(options, names, vm);
+    return;
+  }
+  stop_vm_dhcp_client(options, vm);
   if (!vm.ip.empty()) {
     ensure_address(ns, vm.tap, vm.ip + "/" + std::to_string(vm.prefix_length));
   }
@@ -97,7 +107,7 @@ void configure_vm_interface(const LabNames& names, const VmRecord& vm) {
 }
 
 VmRecord attach_vm(const LabOptions& options, LabState& state, const std::string& vm_name,
-                   const std::string& port_ref) {
+                   const std::string& port_ref, bool static_addressing) {
   const LabNames names(options.prefix);
   const NeutronClient client(api_endpoint(state.api_port));
   std::string error;
@@ -126,8 +136,14 @@ VmRecord attach_vm(const LabOptions& options, LabState& state, const std::string
   const std::string network_id = string_field(*port, "network_id");
   std::optional<nlohmann::json> network;
   if (!network_id.empty()) network = fetch(client, "networks", network_id);
-  const VmRecord vm = vm_record_from_api(vm_name, *port, subnet ? &*subnet : nullptr,
-                                         network ? &*network : nullptr);
+  VmRecord vm = vm_record_from_api(vm_name, *port, subnet ? &*subnet : nullptr,
+                                   network ? &*network : nullptr);
+  // A port without an IPv4 address has nothing to ask DHCP for: its link is just brought up.
+  vm.dhcp = !static_addressing && !vm.ip.empty();
+  if (vm.dhcp && subnet && !subnet->value("enable_dhcp", true)) {
+    throw LabError("subnet " + string_field(*subnet, "id") + " of port " + vm.port_id +
+                   " has enable_dhcp false: no one answers the VM's DHCP; use --static");
+  }
 
   const HostRecord* host = state.find_host(vm.host);
   if (host == nullptr) {
@@ -146,7 +162,7 @@ VmRecord attach_vm(const LabOptions& options, LabState& state, const std::string
     disable_ipv6(vm_ns);
     move_link(host_ns, vm.tap, vm_ns);
   }
-  configure_vm_interface(names, vm);
+  configure_vm(options, names, vm);
   state.upsert_vm(vm);
   return vm;
 }

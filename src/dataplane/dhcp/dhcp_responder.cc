@@ -2,15 +2,16 @@
 
 namespace overcast::dataplane::dhcp {
 
-DhcpResponder::Outcome DhcpResponder::respond(const LeaseTable& leases, const uint8_t* frame, size_t length,
-                                              uint8_t* out, size_t capacity, size_t& out_length) {
+DhcpResponder::Outcome DhcpResponder::respond(const LeaseTable& leases, const MacAddress& port_mac,
+                                              const uint8_t* frame, size_t length, uint8_t* out, size_t capacity,
+                                              size_t& out_length) {
   out_length = 0;
   Request request;
   const ParseError e = parse_request_frame(frame, length, request);
   if (e == ParseError::kNotDhcp) return Outcome::kPass;
   // A DHCP frame from a port whose subnet has no DHCP here goes on, as Neutron would
   // let it reach a DHCP server of the tenant's own.
-  const auto it = leases.find(MacAddress::from_bytes(frame + 6).to_u64());
+  const auto it = leases.find(port_mac.to_u64());
   if (it != leases.end() && !it->second.enabled) return Outcome::kPass;
   counters_.add(kRequests, 1);
   if (e != ParseError::kOk) {
@@ -19,6 +20,11 @@ DhcpResponder::Outcome DhcpResponder::respond(const LeaseTable& leases, const ui
   }
   if (it == leases.end()) {
     counters_.add(kUnknownMac, 1);
+    return Outcome::kDrop;
+  }
+  // parse_request_frame has checked that the frame holds its Ethernet header.
+  if (MacAddress::from_bytes(frame + 6) != port_mac || request.chaddr != port_mac) {
+    counters_.add(kNotPortMac, 1);
     return Outcome::kDrop;
   }
   const PortLease& port = it->second;

@@ -19,7 +19,7 @@ void DhcpStage::process(StageContext& ctx, Batch& in, BatchQueue& replies, Batch
     // Built in scratch first: most frames are not DHCP and must not cost a buffer.
     size_t length = 0;
     const Outcome outcome =
-        responder_.respond(segment->dhcp_leases, p->data(), p->length(), scratch_.data(), scratch_.size(), length);
+        responder_.respond(segment->dhcp_leases, port->mac, p->data(), p->length(), scratch_.data(), scratch_.size(), length);
     if (outcome == Outcome::kPass) {
       others.push(p);
       ++n_passed;

@@ -1,6 +1,8 @@
 // DhcpStage: OVN-style native DHCPv4. A VM's DHCP request is answered here, from the
-// lease its segment holds for the sender's MAC (dhcp/dhcp_responder.h), and the reply
-// goes back to the asking port; nothing of it reaches the network.
+// lease its segment holds for the asking port's MAC (dhcp/dhcp_responder.h: the frame's
+// source MAC and chaddr must be that MAC, with or without port security), and the reply
+// goes back to the asking port; nothing of it reaches the network. A client's unicast
+// renewal to the server identifier is caught here too, whatever its destination MAC.
 //
 // Runs after port security, before classify: a frame of a slot the table does not know,
 // or of a port that is down, is passed on for classify to drop.
@@ -8,8 +10,8 @@
 // Input:  frames from VM ports (meta.in_port set).
 // Output: `replies` — a new packet, meta.out_port = meta.in_port, meta.vni = the port's;
 //         `others`  — not DHCP, or DHCP of a subnet with enable_dhcp off.
-// Drops:  dhcp (a request the responder takes and does not answer: unknown MAC,
-//         malformed, or RFC 2131 silence; its counters say which), no_buffer (no packet
+// Drops:  dhcp (a request the responder takes and does not answer: unknown MAC, not
+//         the port's MAC, malformed, or RFC 2131 silence; its counters say which), no_buffer (no packet
 //         for the reply). An answered request is consumed (counted as "replied").
 // Counters (stage "dhcp"): in, replied, passed, dropped; the responder's under "dhcp_responder".
 #pragma once

@@ -19,7 +19,7 @@ LabState sample_state() {
   state.hosts.push_back({"hv1", 1, "172.16.1.11", "10.254.4.11", 1});
   state.hosts.push_back({"hv2", 2, "172.16.2.12", "10.254.4.12", 2});
   state.vms.push_back({"a1", "hv2", "3f2a9c1e-5b7d-4e0f-9a8b-1c2d3e4f5a6b", "tap3f2a9c1e-5b",
-                       "fa:16:3e:00:00:01", "10.0.0.5", 24, "10.0.0.1", 1450});
+                       "fa:16:3e:00:00:01", "10.0.0.5", 24, "10.0.0.1", 1450, /*dhcp=*/true});
   return state;
 }
 
@@ -34,6 +34,13 @@ TEST(LabState, SurvivesAFileRoundTrip) {
   EXPECT_EQ(loaded->find_host("hv2")->underlay_ip, "172.16.2.12");
   EXPECT_EQ(loaded->find_host("hv3"), nullptr);
   std::remove(path.c_str());
+}
+
+TEST(LabState, VmOfALabMadeBeforeDhcpIsStatic) {
+  nlohmann::json json = to_json(sample_state());
+  EXPECT_TRUE(lab_state_from_json(json).vms.at(0).dhcp);
+  json["vms"][0].erase("dhcp");
+  EXPECT_FALSE(lab_state_from_json(json).vms.at(0).dhcp);
 }
 
 TEST(LabState, MissingFileIsNoLab) {

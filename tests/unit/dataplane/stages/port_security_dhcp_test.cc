@@ -193,5 +193,59 @@ TEST_F(DhcpStageTest, AdminDownPortIsNotAnsweredButDroppedByClassify) {
   expect_no_leak();
 }
 
+// Port 1 (MAC 2) has no port security: nothing checks the source MAC of its frames, so
+// the DHCP stage answers it with its own lease only, and only in its own name.
+class DhcpWithoutPortSecurityTest : public DhcpStageTest {
+ protected:
+  DhcpWithoutPortSecurityTest() { table_->segments[100].dhcp_leases[mac(2).to_u64()] = lease_of(0x0a000002); }
+
+  static std::vector<uint8_t> from_mac(std::vector<uint8_t> frame, const MacAddress& source) {
+    std::memcpy(frame.data() + 6, source.bytes.data(), 6);
+    return frame;
+  }
+  uint32_t offered_address(size_t port) {
+    const auto reply = ports_[port]->sent().back();
+    EXPECT_GT(reply.size(), 42 + sizeof(dhcp::DhcpHeader));
+    return reinterpret_cast<const dhcp::DhcpHeader*>(reply.data() + 42)->yiaddr.host();
+  }
+};
+
+TEST_F(DhcpWithoutPortSecurityTest, AnotherPortsMacGetsNothing) {
+  ASSERT_EQ(table_->ports[1].spoof_filter, nullptr);
+  from_port(1, dhcp_frame(mac(1), dhcp::MessageType::kDiscover));  // port 0's MAC and name
+  EXPECT_EQ(sent_total(), 0u);
+  EXPECT_TRUE(tunnel_.sent.empty());
+  EXPECT_EQ(drops(DropReason::kDhcp), 1u);
+  EXPECT_EQ(counters()["dhcp_responder"]["not_port_mac"], 1u);
+  EXPECT_EQ(counters()["dhcp_responder"]["replies"], 0u);
+  expect_no_leak();
+}
+
+TEST_F(DhcpWithoutPortSecurityTest, OwnMacInAnotherPortsNameGetsNothing) {
+  from_port(1, from_mac(dhcp_frame(mac(1), dhcp::MessageType::kDiscover), mac(2)));  // chaddr: port 0's
+  EXPECT_EQ(sent_total(), 0u);
+  EXPECT_EQ(counters()["dhcp_responder"]["not_port_mac"], 1u);
+  expect_no_leak();
+}
+
+TEST_F(DhcpWithoutPortSecurityTest, UnknownMacIsStillIgnored) {
+  from_port(1, dhcp_frame(mac(0x33), dhcp::MessageType::kDiscover));
+  EXPECT_EQ(sent_total(), 0u);
+  EXPECT_TRUE(tunnel_.sent.empty());
+  EXPECT_EQ(drops(DropReason::kDhcp), 1u);
+  EXPECT_EQ(counters()["dhcp_responder"]["not_port_mac"], 1u);
+  EXPECT_EQ(counters()["dhcp_responder"]["replies"], 0u);
+  expect_no_leak();
+}
+
+TEST_F(DhcpWithoutPortSecurityTest, OwnRequestGetsOwnLease) {
+  from_port(1, dhcp_frame(mac(2), dhcp::MessageType::kDiscover));
+  ASSERT_EQ(ports_[1]->sent_count(), 1u);
+  EXPECT_EQ(ports_[0]->sent_count() + ports_[2]->sent_count(), 0u);
+  EXPECT_EQ(offered_address(1), 0x0a000002u);
+  EXPECT_EQ(total_drops(), 0u);
+  expect_no_leak();
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::testing
