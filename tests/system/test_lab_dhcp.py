@@ -92,6 +92,7 @@ class LabVmDhcp(labkit.LabTestCase):
         link = self.vm_json("v1", "ip", "-j", "-4", "addr", "show", "dev", tap)[0]
         self.assertEqual([a["local"] for a in link["addr_info"]], ["10.0.0.11"])
         self.assertTrue(self.lab.ping("v1", "10.0.0.12", wait=2), "v1 lost v2 after its renewal")
+        print("v1's DHCP client:\n" + "".join(self.client_log("v1").splitlines(True)[-4:]))
 
     def test_subnet_without_dhcp_needs_static(self):
         net = self.lab.cli("network", "create", "static-net", "--project", self.project)

@@ -147,45 +147,6 @@ TEST(DhcpBuild, NakAndFrameAddressing) {
   EXPECT_EQ(parse_request_frame(out, n, parsed), ParseError::kNotDhcp) << "a reply goes to port 68";
 }
 
-// Without port security nothing vouches for the frame's source MAC: the lease answered is
-// the asking port's own, and only to a request that is from that MAC and in its name.
-TEST(DhcpResponder, AnswersOnlyTheAskingPortsOwnLease) {
-  const MacAddress vm{{0xfa, 0x16, 0x3e, 0, 0, 1}}, neighbour{{0xfa, 0x16, 0x3e, 0, 0, 7}},
-      nobody{{0xfa, 0x16, 0x3e, 0, 0, 9}};
-  Lease neighbours_lease = lease();
-  neighbours_lease.address = 0x0a000007;
-  LeaseTable leases;
-  leases[vm.to_u64()] = PortLease{true, lease(), kServer};
-  leases[neighbour.to_u64()] = PortLease{true, neighbours_lease, kServer};
-  DhcpResponder responder;
-  uint8_t out[1500];
-  size_t n = 0;
-  const auto discover = client_message(MessageType::kDiscover);  // chaddr: vm's MAC
-
-  // The neighbour's port sends vm's request (source and chaddr vm's MAC): not its own.
-  auto f = request_frame(vm, discover);
-  EXPECT_EQ(responder.respond(leases, neighbour, f.data(), f.size(), out, sizeof(out), n),
-            DhcpResponder::Outcome::kDrop);
-  EXPECT_EQ(responder.counters().value(DhcpResponder::kNotPortMac), 1u);
-
-  // From its own MAC, but in vm's name (chaddr).
-  f = request_frame(neighbour, discover);
-  EXPECT_EQ(responder.respond(leases, neighbour, f.data(), f.size(), out, sizeof(out), n),
-            DhcpResponder::Outcome::kDrop);
-  EXPECT_EQ(responder.counters().value(DhcpResponder::kNotPortMac), 2u);
-
-  // A port with no lease, sending from a MAC that has one: unknown, as before.
-  f = request_frame(vm, discover);
-  EXPECT_EQ(responder.respond(leases, nobody, f.data(), f.size(), out, sizeof(out), n),
-            DhcpResponder::Outcome::kDrop);
-  EXPECT_EQ(responder.counters().value(DhcpResponder::kUnknownMac), 1u);
-  EXPECT_EQ(responder.counters().value(DhcpResponder::kReplies), 0u);
-
-  // vm itself gets its own address.
-  ASSERT_EQ(responder.respond(leases, vm, f.data(), f.size(), out, sizeof(out), n), DhcpResponder::Outcome::kReply);
-  EXPECT_EQ(reinterpret_cast<const DhcpHeader*>(out + 42)->yiaddr.host(), lease().address);
-}
-
 }  // namespace
 }  // namespace overcast::dataplane::dhcp
 
