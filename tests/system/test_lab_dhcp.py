@@ -5,7 +5,8 @@ running in the VM and the agent of the VM's own hypervisor answering:
     1500, so only the lease can bring it to the network's); it then reaches the other VM;
   - a renewal (udhcpc's SIGUSR1) goes unicast to the server identifier, the subnet's
     gateway: the VM ARPs for it first and the agent answers with the DHCP server's MAC,
-    then answers the renewal;
+    then answers the renewal with a unicast ACK (seen by tshark on the VM's interface);
+  - re-attached with --static, the VM's client is stopped;
   - a port whose subnet has DHCP off is refused unless --static.
 """
 
@@ -22,6 +23,7 @@ DHCP_SERVER_MAC = "02:6f:63:00:00:01"
 
 class LabVmDhcp(labkit.LabTestCase):
     HOSTS = 2
+    TOOLS = ("tshark",)
 
     def setUp(self):
         if not any(os.access(os.path.join(d, "udhcpc"), os.X_OK)
@@ -84,15 +86,33 @@ class LabVmDhcp(labkit.LabTestCase):
         self.lab.exec("v1", "ip", "neigh", "flush", "all", check=True)
         replies_before = self.dhcp_replies("hv1")
         renewals_before = self.client_log("v1").count("udhcpc renew on")
-        os.kill(self.lab.daemon_pid("dhcp-v1"), signal.SIGUSR1)
-        self.wait_until(lambda: self.client_log("v1").count("udhcpc renew on") > renewals_before, 20,
-                        "v1's renewal was not answered:\n" + self.client_log("v1")[-2000:])
+        with self.lab.capture([tap], "arp or udp port 67", ns="v1") as pcap:
+            os.kill(self.lab.daemon_pid("dhcp-v1"), signal.SIGUSR1)
+            self.wait_until(lambda: self.client_log("v1").count("udhcpc renew on") > renewals_before, 20,
+                            "v1's renewal was not answered:\n" + self.client_log("v1")[-2000:])
         self.assertEqual(self.lab.neighbour_mac("v1", "10.0.0.1"), DHCP_SERVER_MAC)
         self.assertGreater(self.dhcp_replies("hv1"), replies_before)
+        # On the VM's wire (tshark): the unicast REQUEST to the server's MAC and address, and
+        # the server's unicast ACK. (udhcpc may miss that ACK: it sends from a socket it closes
+        # at once, and an answer within microseconds can reach that socket first; it then
+        # broadcasts the renewal, which is answered too. The server's side is what we test.)
+        frames = labkit.run(["tshark", "-n", "-r", pcap, "-Y", "dhcp", "-T", "fields", "-e", "eth.dst",
+                             "-e", "ip.src", "-e", "ip.dst", "-e", "dhcp.option.dhcp"]).stdout.split("\n")
+        frames = [tuple(line.split("\t")) for line in frames if line.strip()]
+        print("DHCP on v1's wire during the renewal:", frames)
+        self.assertIn((DHCP_SERVER_MAC, "10.0.0.11", "10.0.0.1", "3"), frames, "no unicast REQUEST")
+        self.assertIn((v1_port["mac_address"].lower(), "10.0.0.1", "10.0.0.11", "5"), frames, "no unicast ACK")
         link = self.vm_json("v1", "ip", "-j", "-4", "addr", "show", "dev", tap)[0]
         self.assertEqual([a["local"] for a in link["addr_info"]], ["10.0.0.11"])
         self.assertTrue(self.lab.ping("v1", "10.0.0.12", wait=2), "v1 lost v2 after its renewal")
         print("v1's DHCP client:\n" + "".join(self.client_log("v1").splitlines(True)[-4:]))
+
+        # Attached again with --static: its DHCP client is stopped, the address set directly.
+        self.assertEqual(len(labkit.run(["ip", "netns", "pids", self.lab.netns("v1")]).stdout.split()), 1)
+        self.lab.lab("vm", "v1", "--port", v1_port["id"], "--static")
+        self.assertEqual(labkit.run(["ip", "netns", "pids", self.lab.netns("v1")]).stdout.split(), [])
+        self.assertFalse(next(v for v in self.lab.status()["vms"] if v["name"] == "v1")["dhcp"])
+        self.assertTrue(self.lab.ping("v1", "10.0.0.12", wait=2), "v1 lost v2 once static")
 
     def test_subnet_without_dhcp_needs_static(self):
         net = self.lab.cli("network", "create", "static-net", "--project", self.project)
