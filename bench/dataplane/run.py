@@ -30,6 +30,7 @@ import deps  # noqa: E402
 import report  # noqa: E402
 import topo_kernel  # noqa: E402
 import topo_overcast  # noqa: E402
+import topo_overcast_routed  # noqa: E402
 import topo_ovs  # noqa: E402
 import topo_veth  # noqa: E402
 from measure import MAX_SECONDS, Measurer  # noqa: E402
@@ -37,7 +38,7 @@ from sysutil import BenchError, Registry, leftover_namespaces, pids_in_namespace
 from topology import Names  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
-SYSTEMS = {m.NAME: m for m in (topo_overcast, topo_kernel, topo_ovs, topo_veth)}
+SYSTEMS = {m.NAME: m for m in (topo_overcast, topo_overcast_routed, topo_kernel, topo_ovs, topo_veth)}
 ACTIVE = []  # registries of systems being built or measured, for signal/atexit teardown
 
 
@@ -116,7 +117,7 @@ def measure_system(name, args, prefix, tmp_base):
     try:
         workdir = reg.make_temp_dir(tmp_base)
         names = Names(prefix, name)
-        extra = (args.bin_dir, shlex.split(args.agent_args)) if name == "overcast" else ()
+        extra = (args.bin_dir, shlex.split(args.agent_args)) if name.startswith("overcast") else ()
         print(f"[{name}] building {module.TITLE}", flush=True)
         endpoints = module.build(reg, names, workdir, *extra)
         m = Measurer(reg, endpoints, args.duration, workdir, udp_rate=args.udp_rate)

@@ -4,6 +4,7 @@
 
 #include "common/ip_address.h"
 #include "agent/view/port_services.h"
+#include "agent/view/router_builder.h"
 #include "common/mac_address.h"
 
 namespace overcast::agent {
@@ -47,6 +48,12 @@ void add_networks(const ViewMap& view, ForwardingTable& table) {
       if (std::find(segment.flood_vteps.begin(), segment.flood_vteps.end(), ip) == segment.flood_vteps.end()) {
         segment.flood_vteps.push_back(ip);
       }
+      segment.vteps.insert(ip);
+      table.known_vteps.insert(ip);
+    }
+    // Hosts that route into this network: accepted from, never flooded to.
+    for (const std::string& vtep : n.routed_vteps()) {
+      const uint32_t ip = ipv4_or_zero(vtep);
       segment.vteps.insert(ip);
       table.known_vteps.insert(ip);
     }
@@ -158,6 +165,8 @@ dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const Por
   add_subnets(view, table);
   add_local_ports(view, slots, io_of, table);
   add_remote_ports(view, table);
+  add_routers(view, table);
+  // After the routers: a router interface that owns the gateway address keeps its MAC.
   for (auto& [vni, segment] : table.segments) add_dhcp_server_arp(segment);
   return table;
 }

@@ -8,7 +8,8 @@
 //   DHCP leases  per segment, for local ports with an IPv4 fixed IP in one of its subnets
 //   MAC table    local ports (that have a device) -> slot; remote ports -> VTEP
 //   ARP map      IPv4 fixed IPs of local and remote ports -> MAC (ARP suppression)
-//   known_vteps  flood lists and remote ports' VTEPs: tunnel rx is accepted only from these
+//   known_vteps  flood lists, routed_vteps and remote ports' VTEPs: tunnel rx is accepted only from these
+//   routers      router_builder.h: per-router LPM tables, router MACs and gateway ARP per segment
 //
 // A port whose device is not open gets a slot entry without io (free for the data
 // plane) and no MAC entry, so nothing is ever sent to a missing device.

@@ -26,6 +26,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
   auto local_ports = nlohmann::json::array();
   auto remote_ports = nlohmann::json::array();
   auto subnets = nlohmann::json::array();
+  auto routers = nlohmann::json::array();
   size_t up = 0;
   for (const auto& [key, entry] : view) {
     if (entry.has_network()) {
@@ -35,7 +36,8 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                           {"vni", n.vni()},
                           {"mtu", n.mtu() != 0 ? n.mtu() : kDefaultMtu},
                           {"encapsulation", n.encapsulation().empty() ? "vxlan" : n.encapsulation()},
-                          {"flood_vteps", strings(n.flood_vteps())}});
+                          {"flood_vteps", strings(n.flood_vteps())},
+                          {"routed_vteps", strings(n.routed_vteps())}});
     } else if (entry.has_local_port()) {
       const auto& p = entry.local_port();
       auto state = ports.find(p.port_id());
@@ -71,6 +73,19 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                          {"enable_dhcp", s.enable_dhcp()},
                          {"dns_nameservers", strings(s.dns_nameservers())},
                          {"host_routes", routes}});
+    } else if (entry.has_router()) {
+      const auto& r = entry.router();
+      auto interfaces = nlohmann::json::array();
+      for (const auto& i : r.interfaces()) {
+        interfaces.push_back({{"port_id", i.port_id()}, {"network_id", i.network_id()}, {"vni", i.vni()},
+                              {"subnet_id", i.subnet_id()}, {"address", i.address()}, {"mac", i.mac()}});
+      }
+      auto routes = nlohmann::json::array();
+      for (const auto& route : r.routes()) {
+        routes.push_back({{"destination", route.destination()}, {"nexthop", route.nexthop()}});
+      }
+      routers.push_back({{"key", key}, {"router_id", r.router_id()}, {"project_id", r.project_id()},
+                         {"admin_up", r.admin_up()}, {"interfaces", interfaces}, {"routes", routes}});
     } else if (entry.has_remote_port()) {
       const auto& p = entry.remote_port();
       remote_ports.push_back({{"key", key},
@@ -87,12 +102,13 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                             {"local_ports", local_ports.size()},
                             {"local_ports_up", up},
                             {"remote_ports", remote_ports.size()},
+                            {"routers", routers.size()},
                             {"snapshots", stats.snapshots},
                             {"deltas", stats.deltas},
                             {"nacks", stats.nacks},
                             {"last_nack", stats.last_nack},
                             {"table_version", stats.table_version}};
-  return {{"summary", summary}, {"networks", networks}, {"subnets", subnets}, {"local_ports", local_ports}, {"remote_ports", remote_ports}};
+  return {{"summary", summary}, {"networks", networks}, {"subnets", subnets}, {"local_ports", local_ports}, {"remote_ports", remote_ports}, {"routers", routers}};
 }
 
 }  // namespace overcast::agent

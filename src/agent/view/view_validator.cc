@@ -1,5 +1,7 @@
 #include "agent/view/view_validator.h"
 
+#include "agent/view/router_validator.h"
+
 #include "common/port_naming.h"
 
 #include <unordered_map>
@@ -134,6 +136,9 @@ Reason validate_network(const std::string& key, const sb::NetworkEntry& n) {
   for (int i = 0; i < n.flood_vteps_size(); ++i) {
     if (auto r = check_ipv4(key, "flood_vteps[" + std::to_string(i) + "]", n.flood_vteps(i))) return r;
   }
+  for (int i = 0; i < n.routed_vteps_size(); ++i) {
+    if (auto r = check_ipv4(key, "routed_vteps[" + std::to_string(i) + "]", n.routed_vteps(i))) return r;
+  }
   return std::nullopt;
 }
 
@@ -176,6 +181,8 @@ std::optional<std::string> validate_entry(const sb::ViewEntry& entry) {
       return validate_remote_port(key, entry.remote_port());
     case sb::ViewEntry::kSubnet:
       return validate_subnet(key, entry.subnet());
+    case sb::ViewEntry::kRouter:
+      return validate_router(key, entry.router());
     case sb::ViewEntry::BODY_NOT_SET:
       break;
   }
@@ -217,17 +224,21 @@ std::optional<std::string> validate_view(const ViewMap& view) {
     } else if (entry.has_remote_port()) {
       const auto& p = entry.remote_port();
       if (auto r = check_port_vni(key, p.network_id(), p.vni())) return r;
+    } else if (entry.has_router()) {
+      for (const auto& interface : entry.router().interfaces()) {
+        if (auto r = check_port_vni(key, interface.network_id(), interface.vni())) return r;
+      }
     }
   }
   return std::nullopt;
 }
 
 std::optional<std::string> validate_removal_key(const std::string& key) {
-  for (const char* prefix : {"net/", "subnet/", "lport/", "rport/"}) {
+  for (const char* prefix : {"net/", "subnet/", "lport/", "rport/", "router/"}) {
     std::string p(prefix);
     if (key.size() > p.size() && key.compare(0, p.size(), p) == 0) return std::nullopt;
   }
-  return fail(key.empty() ? "(empty key)" : key, "removal key is not net/<id>, subnet/<id>, lport/<id> or rport/<id>");
+  return fail(key.empty() ? "(empty key)" : key, "removal key is not net/<id>, subnet/<id>, lport/<id>, rport/<id> or router/<id>");
 }
 
 }  // namespace overcast::agent

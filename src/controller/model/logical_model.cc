@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "controller/model/resource_codec.h"
+#include "controller/model/router_facts.h"
 #include "controller/model/topology_facts.h"
 
 namespace overcast::controller {
@@ -188,6 +189,7 @@ Status LogicalModel::load() {
   for (const auto& [id, sn] : state_.subnets()) everything.subnets.push_back(subnet_facts(sn));
   for (const auto& [id, p] : state_.ports()) everything.ports.push_back(port_facts(p));
   for (const auto& [id, a] : state_.agents()) everything.hosts.push_back({a.host, a.underlay_ip});
+  for (const auto& [id, r] : state_.routers()) everything.routers.push_back(router_facts(state_, r));
   spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
                state_.networks().size(), state_.subnets().size(), state_.ports().size(),
                state_.agents().size());

@@ -1,6 +1,7 @@
 #include "controller/model/transaction.h"
 
 #include "controller/model/resource_codec.h"
+#include "controller/model/router_facts.h"
 #include "controller/model/topology_facts.h"
 
 namespace overcast::controller {
@@ -192,6 +193,20 @@ ChangeSet Transaction::change_set() const {
       changes.hosts.push_back({a->host, a->underlay_ip});
     } else if (!a && original) {
       changes.removed_hosts.push_back(original->host);
+    }
+  }
+  // A router's facts include its interface ports: a change to either sends the router.
+  std::set<std::string> router_ids;
+  for (const auto& [id, original] : routers_) router_ids.insert(id);
+  for (const auto& [id, original] : ports_) {
+    add_router_of_port(original ? &*original : nullptr, router_ids);
+    add_router_of_port(state_.find_port(id), router_ids);
+  }
+  for (const auto& id : router_ids) {
+    if (const Router* r = state_.find_router(id)) {
+      changes.routers.push_back(router_facts(state_, *r));
+    } else {
+      changes.removed_routers.push_back(id);
     }
   }
   return changes;

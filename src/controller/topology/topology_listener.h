@@ -55,6 +55,27 @@ struct PortFacts {
   std::vector<AllowedAddressPairFacts> allowed_address_pairs{};
 };
 
+// One interface of a router: its port on one subnet.
+struct RouterInterfaceFacts {
+  std::string port_id;
+  std::string network_id;
+  std::string subnet_id;
+  std::string address;  // the router's IP with the subnet's prefix length, "10.1.0.1/24"
+  std::string mac;
+  bool operator==(const RouterInterfaceFacts&) const = default;
+};
+
+// A router as the hosts that route for it need it. The external gateway is not here
+// yet: the L3 gateway adds it.
+struct RouterFacts {
+  std::string id;
+  std::string project_id;
+  bool admin_up = true;
+  std::vector<RouterInterfaceFacts> interfaces;
+  std::vector<HostRouteFacts> routes;  // static routes: destination via nexthop
+  bool operator==(const RouterFacts&) const = default;
+};
+
 struct HostFacts {
   std::string host;
   std::string underlay_ip;
@@ -70,10 +91,13 @@ struct ChangeSet {
   std::vector<std::string> removed_ports;
   std::vector<HostFacts> hosts;
   std::vector<std::string> removed_hosts;
+  std::vector<RouterFacts> routers;
+  std::vector<std::string> removed_routers;
 
   bool empty() const {
     return networks.empty() && removed_networks.empty() && subnets.empty() && removed_subnets.empty() && ports.empty() &&
-           removed_ports.empty() && hosts.empty() && removed_hosts.empty();
+           removed_ports.empty() && hosts.empty() && removed_hosts.empty() && routers.empty() &&
+           removed_routers.empty();
   }
 };
 

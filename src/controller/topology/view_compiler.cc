@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "controller/topology/router_entries.h"
 #include "controller/topology/view_entries.h"
 
 namespace overcast::controller {
@@ -41,6 +42,7 @@ std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
   for (const auto& name : changes.removed_hosts) change_host(name, nullptr, work);
   for (const auto& id : changes.removed_subnets) change_subnet(id, nullptr, work);
   for (const auto& id : changes.removed_networks) change_network(id, nullptr, work);
+  for (const auto& id : changes.removed_routers) change_router(id, nullptr, work);
   for (const auto& network : changes.networks) {
     if (network.id.empty()) {
       ++stats_.ignored_facts;
@@ -73,6 +75,14 @@ std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
     }
     change_port(port.id, &port, work);
   }
+  for (const auto& router : changes.routers) {
+    if (router.id.empty()) {
+      ++stats_.ignored_facts;
+      spdlog::warn("view compiler: router without id ignored");
+      continue;
+    }
+    change_router(router.id, &router, work);
+  }
   return recompute(work);
 }
 
@@ -82,7 +92,11 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
   const NetworkFacts* current = index_.network(id);
   if (current == nullptr && updated == nullptr) return;
   if (current != nullptr && updated != nullptr && same_network(*current, *updated)) return;
-  if (index_.members(id) != nullptr) work[id].all_full = true;
+  if (!slice_hosts(id).empty()) work[id].all_full = true;
+  // Routers carry their networks' VNIs.
+  if (const auto* router_ids = routers_.routers_of(id)) {
+    for (const auto& router_id : *router_ids) work[router_key(router_id)].all_full = true;
+  }
   if (updated != nullptr) {
     index_.upsert_network(*updated);
   } else {
@@ -105,6 +119,8 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
       for (const auto& [member, port_ids] : *index_.members(network_id)) {
         for (const auto& port_id : port_ids) network_work.keys.insert(remote_port_key(port_id));
       }
+      // Its address is in the routed_vteps of the networks its routers connect.
+      for (const auto& neighbour : routers_.neighbours(network_id)) work[neighbour].keys.insert(network_key(neighbour));
     }
   }
   if (updated != nullptr) {
@@ -120,11 +136,11 @@ void ViewCompiler::change_subnet(const std::string& id, const SubnetFacts* updat
   const SubnetFacts* current = index_.subnet(id);
   if (current == nullptr && updated == nullptr) return;
   if (current != nullptr && updated != nullptr && *current == *updated) return;
-  if (current != nullptr && index_.members(current->network_id) != nullptr) {
+  if (current != nullptr && !slice_hosts(current->network_id).empty()) {
     work[current->network_id].keys.insert(subnet_key(id));
   }
   if (updated != nullptr) {
-    if (index_.members(updated->network_id) != nullptr) work[updated->network_id].keys.insert(subnet_key(id));
+    if (!slice_hosts(updated->network_id).empty()) work[updated->network_id].keys.insert(subnet_key(id));
     index_.upsert_subnet(*updated);
   } else {
     index_.remove_subnet(id);
@@ -157,6 +173,7 @@ void ViewCompiler::mark_port(const PortFacts& port, Work& work) const {
   if (own != members->end() && own->second.size() == 1) {
     network_work.full_hosts.insert(port.host);
     network_work.keys.insert(network_key(port.network_id));
+    mark_routed_reach(port.host, port.network_id, work);
   }
   if (network_work.all_full) return;
   network_work.keys.insert(local_port_key(port.id));
@@ -180,12 +197,10 @@ std::vector<HostDelta> ViewCompiler::recompute(const Work& work) {
         view.set_entry(network_id, key, desired_entry(host, network_id, key, fresh), changes);
       }
     };
-    const auto* members = index_.members(network_id);
-    if (members != nullptr) {
-      for (const auto& [host, ports] : *members) visit(host);
-    }
+    const std::set<std::string> holders = slice_hosts(network_id);
+    for (const auto& host : holders) visit(host);
     for (const auto& host : network_work.full_hosts) {
-      if (members == nullptr || members->count(host) == 0) visit(host);
+      if (holders.count(host) == 0) visit(host);
     }
   }
   std::vector<HostDelta> deltas;
@@ -249,10 +264,11 @@ EntryRef ViewCompiler::share_remote_entry(const std::string& host, const std::st
 
 EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string& network_id,
                                      const std::string& key, FreshEntries& fresh) const {
+  if (is_router_slice(network_id)) return key == network_id ? router_entry_for(host, network_id) : nullptr;
   const NetworkFacts* network = index_.network(network_id);
-  if (network == nullptr || !index_.host_has_ports_in(host, network_id)) return nullptr;
+  if (network == nullptr || !sees(host, network_id)) return nullptr;
   if (key == network_key(network_id)) {
-    return std::make_shared<const sb::ViewEntry>(make_network_entry(*network, flood_vteps(host, network_id)));
+    return std::make_shared<const sb::ViewEntry>(network_entry_for(host, *network));
   }
   auto slash = key.find('/');
   if (slash == std::string::npos) return nullptr;
@@ -280,11 +296,13 @@ EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string&
 HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::string& network_id,
                                             FreshEntries& fresh) const {
   HostView::Slice slice;
+  if (is_router_slice(network_id)) {
+    if (EntryRef router = router_entry_for(host, network_id)) slice[network_id] = std::move(router);
+    return slice;
+  }
   const NetworkFacts* network = index_.network(network_id);
-  const auto* members = index_.members(network_id);
-  if (network == nullptr || members == nullptr || members->count(host) == 0) return slice;
-  slice[network_key(network_id)] =
-      std::make_shared<const sb::ViewEntry>(make_network_entry(*network, flood_vteps(host, network_id)));
+  if (network == nullptr || !sees(host, network_id)) return slice;
+  slice[network_key(network_id)] = std::make_shared<const sb::ViewEntry>(network_entry_for(host, *network));
   if (const auto* subnet_ids = index_.subnets_of(network_id)) {
     for (const auto& subnet_id : *subnet_ids) {
       slice[subnet_key(subnet_id)] =
@@ -292,6 +310,8 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
     }
   }
   const std::string own = own_underlay(host);
+  const auto* members = index_.members(network_id);
+  if (members == nullptr) return slice;  // routed into, no port in it yet
   for (const auto& [other, ports] : *members) {
     const HostFacts* remote = other == host ? nullptr : index_.host(other);
     if (other != host && (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own)) continue;

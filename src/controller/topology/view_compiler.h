@@ -9,6 +9,11 @@
 //   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
 // A port whose host has not registered (no HostFacts) is invisible to other hosts.
 //
+// Distributed routers (view_compiler_routers.cc): a host with a port on a network of
+// router R gets "router/R" and "sees" every network R connects: their net entry (no
+// flood list: it has no ports there), subnets and remote ports, so it can route to
+// them. The members of such a network list it in routed_vteps, never in flood lists.
+//
 // Incremental: a change marks only the (host, network) slices and keys it concerns,
 // using the index before and after the change; only those are recomputed and diffed.
 //
@@ -28,6 +33,7 @@
 #include <vector>
 
 #include "controller/topology/host_view.h"
+#include "controller/topology/router_index.h"
 #include "controller/topology/topology_index.h"
 #include "controller/topology/topology_listener.h"
 #include "overcast/southbound.pb.h"
@@ -91,6 +97,18 @@ class ViewCompiler : public TopologyListener {
   void change_subnet(const std::string& id, const SubnetFacts* updated, Work& work);
   void change_port(const std::string& id, const PortFacts* updated, Work& work);
   void mark_port(const PortFacts& port, Work& work) const;
+  // Routers (view_compiler_routers.cc). A slice is a network's or a router's.
+  void change_router(const std::string& id, const RouterFacts* updated, Work& work);
+  // `host` enters or leaves `network_id`: its routed networks and its routers change.
+  void mark_routed_reach(const std::string& host, const std::string& network_id, Work& work) const;
+  // Hosts with no port on `network_id` that route into it.
+  std::set<std::string> routed_hosts(const std::string& network_id) const;
+  // Hosts holding the slice: a network's members and routed hosts, or a router's hosts.
+  std::set<std::string> slice_hosts(const std::string& slice_id) const;
+  std::set<std::string> router_hosts(const RouterFacts& router) const;
+  bool sees(const std::string& host, const std::string& network_id) const;
+  sb::ViewEntry network_entry_for(const std::string& host, const NetworkFacts& network) const;
+  EntryRef router_entry_for(const std::string& host, const std::string& slice_id) const;
   std::vector<HostDelta> recompute(const Work& work);
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
@@ -110,6 +128,7 @@ class ViewCompiler : public TopologyListener {
   const size_t history_max_bytes_;
   mutable std::mutex mu_;
   TopologyIndex index_;
+  RouterIndex routers_;
   std::unordered_map<std::string, HostView> views_;
   ViewCompilerStats stats_;
 };

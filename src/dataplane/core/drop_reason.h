@@ -27,13 +27,17 @@ enum class DropReason : uint8_t {
   kBadOffload,      // offload metadata (virtio header, GSO/GRO layout) that does not fit the frame
   kSpoofed,         // port security: a VM sent from an address not its own, or as a DHCP server/router
   kDhcp,            // a DHCP request taken by the responder and not answered (unknown MAC, malformed, silent)
+  kNotRoutable,     // sent to a router MAC: not IPv4, a bad IPv4 header, or to the router and not an echo request
+  kNoRoute,         // router: no route to the destination (ICMP net unreachable sent)
+  kNoNeighbor,      // router: the next hop's MAC is not known (ICMP host unreachable sent)
+  kTtlExpired,      // router: TTL would reach 0 (ICMP time exceeded sent)
   kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)> kDropReasonNames = {
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
-    "bad_offload", "spoofed", "dhcp",
+    "bad_offload", "spoofed", "dhcp", "not_routable", "no_route", "no_neighbor", "ttl_expired",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

@@ -16,7 +16,7 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
               }, this),
       classify_q_([](void* self, Batch& b) {
                     auto* pl = static_cast<Pipeline*>(self);
-                    pl->classify_.process(pl->ctx_, b, pl->arp_q_, pl->l2_q_);
+                    pl->classify_.process(pl->ctx_, b, pl->arp_q_, pl->router_q_);
                   }, this),
       decap_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
@@ -26,6 +26,10 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
                auto* pl = static_cast<Pipeline*>(self);
                pl->arp_responder_.process(pl->ctx_, b, pl->local_q_, pl->l2_q_);
              }, this),
+      router_q_([](void* self, Batch& b) {
+                  auto* pl = static_cast<Pipeline*>(self);
+                  pl->router_.process(pl->ctx_, b, pl->l2_q_, pl->local_q_);
+                }, this),
       l2_q_([](void* self, Batch& b) {
               auto* pl = static_cast<Pipeline*>(self);
               pl->l2_forward_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_, pl->flood_q_);
@@ -68,6 +72,7 @@ void Pipeline::drain_all() {
   classify_q_.drain();
   decap_q_.drain();
   arp_q_.drain();
+  router_q_.drain();
   l2_q_.drain();
   flood_q_.drain();
   remote_q_.drain();
@@ -92,6 +97,7 @@ void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, DhcpStage::kResponderName, dhcp_.responder_counters());
   add_counter_set(stages, ClassifyStage::kName, classify_.counters());
   add_counter_set(stages, ArpResponderStage::kName, arp_responder_.counters());
+  add_counter_set(stages, RouterStage::kName, router_.counters());
   add_counter_set(stages, L2ForwardStage::kName, l2_forward_.counters());
   add_counter_set(stages, FloodStage::kName, flood_.counters());
   add_counter_set(stages, LocalDeliveryStage::kName, local_delivery_.counters());

@@ -3,7 +3,9 @@
 //   VM port rx ─► port_security ─► dhcp ─┬─► (reply) ──────────────────────────────► local_delivery ─► port tx
 //                 (SpoofFilter)          └─► (not DHCP) ─► classify ─► ...
 //
-//   classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
+//   classify ─┬─► router (dst MAC = a router interface of the segment: routed ─► l2_forward in
+//             │           the egress segment; echo replies, ICMP errors ─► local_delivery)
+//             ├─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
 //                           │                  └─► (not answered) ─┐
 //                           └─────────────────────────────────────►l2_forward ─┬─► local_delivery
 //                                                                              ├─► path_mtu ─► encap ─► tunnel tx
@@ -33,6 +35,7 @@
 #include "dataplane/stages/local_delivery_stage.h"
 #include "dataplane/stages/path_mtu_stage.h"
 #include "dataplane/stages/port_security_stage.h"
+#include "dataplane/stages/router_stage.h"
 
 namespace overcast::dataplane {
 
@@ -77,11 +80,13 @@ class Pipeline {
   FloodStage flood_;
   LocalDeliveryStage local_delivery_;
   PathMtuStage path_mtu_;
+  RouterStage router_;
 
   BatchQueue dhcp_q_;      // VM frames that passed port security
   BatchQueue classify_q_;  // VM frames that are not answered by DHCP
   BatchQueue decap_q_;  // tunnel datagrams, one frame each
   BatchQueue arp_q_;
+  BatchQueue router_q_;  // VM frames that are not ARP: routed if sent to a router
   BatchQueue l2_q_;
   BatchQueue flood_q_;
   BatchQueue remote_q_;  // to make fit the MTU

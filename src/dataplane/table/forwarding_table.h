@@ -21,6 +21,7 @@
 #include "dataplane/core/packet.h"
 #include "dataplane/dhcp/dhcp_responder.h"
 #include "dataplane/port_security/spoof_filter.h"
+#include "dataplane/route/router_instance.h"
 #include "dataplane/ports/port_io.h"
 
 namespace overcast::dataplane {
@@ -68,6 +69,8 @@ struct Segment {
   std::unordered_set<uint32_t> vteps;
   std::vector<SubnetInfo> subnets;  // by subnet id
   dhcp::LeaseTable dhcp_leases;     // local ports' DHCPv4 leases, by MAC
+  // Router interface MACs on this segment: a frame to one of them is routed by that router.
+  std::unordered_map<MacAddress, route::RouterPort> router_ports;
 };
 
 struct PortEntry {

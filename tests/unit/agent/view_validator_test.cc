@@ -134,7 +134,9 @@ TEST(ViewValidatorTest, PortMayNotClaimAnotherNetworksVni) {
 TEST(ViewValidatorTest, RemovalKeysMustNameAKnownKind) {
   EXPECT_EQ(validate_removal_key("lport/p1"), std::nullopt);
   EXPECT_NE(validate_removal_key("lport/"), std::nullopt);
-  EXPECT_NE(validate_removal_key("router/r1"), std::nullopt);
+  EXPECT_EQ(validate_removal_key("router/r1"), std::nullopt);  // routers are a known kind now
+  EXPECT_NE(validate_removal_key("router/"), std::nullopt);
+  EXPECT_NE(validate_removal_key("bogus/r1"), std::nullopt);
   EXPECT_NE(validate_removal_key(""), std::nullopt);
 }
 

@@ -1,0 +1,76 @@
+#include "agent/view/router_builder.h"
+
+#include <memory>
+
+#include "common/ip_address.h"
+#include "common/mac_address.h"
+
+namespace overcast::agent {
+
+namespace {
+
+using dataplane::route::RouterInstance;
+using dataplane::route::RouterInterface;
+using dataplane::route::RouteTarget;
+
+std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, dataplane::ForwardingTable& table) {
+  auto router = std::make_shared<RouterInstance>();
+  router->router_id = entry.router_id();
+  std::vector<IpPrefix> prefixes;
+  for (const auto& in : entry.interfaces()) {
+    auto address = IpPrefix::parse(in.address());
+    auto mac = MacAddress::parse(in.mac());
+    auto segment = table.segments.find(in.vni());
+    if (!address || !address->address.is_v4() || !mac || segment == table.segments.end() ||
+        segment->second.network_id != in.network_id()) {
+      continue;
+    }
+    RouterInterface out;
+    out.port_id = in.port_id();
+    out.vni = in.vni();
+    out.mac = *mac;
+    out.address = address->address.v4().value;
+    out.prefix_length = address->length;
+    router->interfaces.push_back(out);
+    prefixes.push_back(*address);
+  }
+  // Static routes first: a connected subnet wins over a static route to the same prefix.
+  for (const auto& route : entry.routes()) {
+    auto destination = IpPrefix::parse(route.destination());
+    auto nexthop = IpAddress::parse(route.nexthop());
+    if (!destination || !nexthop || !destination->address.is_v4() || !nexthop->is_v4()) continue;
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+      if (!prefixes[i].contains(*nexthop)) continue;
+      RouteTarget target;
+      target.interface = static_cast<uint32_t>(i);
+      target.next_hop = nexthop->v4().value;
+      router->routes.insert(destination->address.v4().value, destination->length, target);
+      break;
+    }
+  }
+  for (size_t i = 0; i < router->interfaces.size(); ++i) {
+    RouteTarget target;
+    target.interface = static_cast<uint32_t>(i);
+    target.connected = true;
+    router->routes.insert(router->interfaces[i].address, router->interfaces[i].prefix_length, target);
+  }
+  return router;
+}
+
+}  // namespace
+
+void add_routers(const ViewMap& view, dataplane::ForwardingTable& table) {
+  for (const auto& [key, entry] : view) {
+    if (!entry.has_router() || !entry.router().admin_up()) continue;
+    std::shared_ptr<const RouterInstance> router = build_router(entry.router(), table);
+    for (size_t i = 0; i < router->interfaces.size(); ++i) {
+      const RouterInterface& interface = router->interfaces[i];
+      auto& segment = table.segments.at(interface.vni);
+      segment.router_ports[interface.mac] = {router, static_cast<uint32_t>(i)};
+      // The gateway's ARP is answered here; the address is the router's whatever a port claims.
+      segment.arp.insert_or_assign(interface.address, interface.mac);
+    }
+  }
+}
+
+}  // namespace overcast::agent

@@ -1,0 +1,42 @@
+#include "controller/topology/router_entries.h"
+
+namespace overcast::controller {
+
+namespace {
+constexpr const char* kRouterPrefix = "router/";
+constexpr size_t kRouterPrefixSize = 7;
+}  // namespace
+
+std::string router_key(const std::string& router_id) { return kRouterPrefix + router_id; }
+
+bool is_router_slice(const std::string& slice_id) { return slice_id.compare(0, kRouterPrefixSize, kRouterPrefix) == 0; }
+
+std::string router_id_of_slice(const std::string& slice_id) { return slice_id.substr(kRouterPrefixSize); }
+
+sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network) {
+  sb::ViewEntry entry;
+  entry.set_key(router_key(router.id));
+  auto* body = entry.mutable_router();
+  body->set_router_id(router.id);
+  body->set_project_id(router.project_id);
+  body->set_admin_up(router.admin_up);
+  for (const auto& interface : router.interfaces) {
+    const NetworkFacts* net = network(interface.network_id);
+    if (net == nullptr) continue;
+    auto* out = body->add_interfaces();
+    out->set_port_id(interface.port_id);
+    out->set_network_id(interface.network_id);
+    out->set_vni(net->vni);
+    out->set_subnet_id(interface.subnet_id);
+    out->set_address(interface.address);
+    out->set_mac(interface.mac);
+  }
+  for (const auto& route : router.routes) {
+    auto* out = body->add_routes();
+    out->set_destination(route.destination);
+    out->set_nexthop(route.nexthop);
+  }
+  return entry;
+}
+
+}  // namespace overcast::controller

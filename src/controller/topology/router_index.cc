@@ -1,0 +1,51 @@
+#include "controller/topology/router_index.h"
+
+namespace overcast::controller {
+
+std::set<std::string> networks_of(const RouterFacts& router) {
+  std::set<std::string> networks;
+  for (const auto& interface : router.interfaces) networks.insert(interface.network_id);
+  return networks;
+}
+
+const RouterFacts* RouterIndex::router(const std::string& id) const {
+  auto it = routers_.find(id);
+  return it == routers_.end() ? nullptr : &it->second;
+}
+
+const std::set<std::string>* RouterIndex::routers_of(const std::string& network_id) const {
+  auto it = network_routers_.find(network_id);
+  return it == network_routers_.end() ? nullptr : &it->second;
+}
+
+std::set<std::string> RouterIndex::neighbours(const std::string& network_id) const {
+  std::set<std::string> out;
+  if (const auto* ids = routers_of(network_id)) {
+    for (const auto& id : *ids) {
+      for (const auto& interface : routers_.at(id).interfaces) {
+        if (interface.network_id != network_id) out.insert(interface.network_id);
+      }
+    }
+  }
+  return out;
+}
+
+void RouterIndex::upsert(const RouterFacts& router) {
+  remove(router.id);
+  for (const auto& network_id : networks_of(router)) network_routers_[network_id].insert(router.id);
+  routers_[router.id] = router;
+}
+
+void RouterIndex::remove(const std::string& id) {
+  auto it = routers_.find(id);
+  if (it == routers_.end()) return;
+  for (const auto& network_id : networks_of(it->second)) {
+    auto net = network_routers_.find(network_id);
+    if (net == network_routers_.end()) continue;
+    net->second.erase(id);
+    if (net->second.empty()) network_routers_.erase(net);
+  }
+  routers_.erase(it);
+}
+
+}  // namespace overcast::controller

@@ -1,0 +1,36 @@
+// The compiler's index of routers: which routers connect which networks. A host with a
+// port on one of a router's networks routes for it, so it needs every network the
+// router connects (their "neighbours"), not only its own.
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "controller/topology/topology_listener.h"
+
+namespace overcast::controller {
+
+class RouterIndex {
+ public:
+  const RouterFacts* router(const std::string& id) const;
+  // Ids of the routers with an interface on `network_id`; null when none.
+  const std::set<std::string>* routers_of(const std::string& network_id) const;
+  // Networks connected to `network_id` by one router, itself excluded. One hop only: a
+  // host routes through the routers of its own networks, never router to router.
+  std::set<std::string> neighbours(const std::string& network_id) const;
+
+  void upsert(const RouterFacts& router);
+  void remove(const std::string& id);
+
+  size_t size() const { return routers_.size(); }
+
+ private:
+  std::unordered_map<std::string, RouterFacts> routers_;
+  std::unordered_map<std::string, std::set<std::string>> network_routers_;  // network -> routers
+};
+
+// The distinct networks of a router's interfaces.
+std::set<std::string> networks_of(const RouterFacts& router);
+
+}  // namespace overcast::controller

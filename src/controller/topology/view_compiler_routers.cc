@@ -1,0 +1,120 @@
+// The view compiler's distributed routers: who holds a router's entry, which networks a
+// host sees through its routers, and what a router change dirties. A router change
+// concerns only the hosts of the networks it connects (before and after the change).
+#include <algorithm>
+
+#include "controller/topology/router_entries.h"
+#include "controller/topology/view_compiler.h"
+#include "controller/topology/view_entries.h"
+
+namespace overcast::controller {
+
+void ViewCompiler::change_router(const std::string& id, const RouterFacts* updated, Work& work) {
+  const RouterFacts* current = routers_.router(id);
+  if (current == nullptr && updated == nullptr) return;
+  if (current != nullptr && updated != nullptr && *current == *updated) return;
+  std::set<std::string> networks;
+  if (current != nullptr) networks = networks_of(*current);
+  if (updated != nullptr) networks.merge(networks_of(*updated));
+  // Routed hosts of a network take or lose its whole slice; its members only see
+  // routed_vteps change. Those routed before the change are found now, the others after.
+  auto mark_routed = [&] {
+    for (const auto& network_id : networks) {
+      auto& network_work = work[network_id];
+      network_work.keys.insert(network_key(network_id));
+      for (const auto& host : routed_hosts(network_id)) network_work.full_hosts.insert(host);
+    }
+  };
+  mark_routed();
+  auto& router_work = work[router_key(id)];
+  router_work.all_full = true;
+  if (current != nullptr) router_work.full_hosts.merge(router_hosts(*current));
+  if (updated != nullptr) {
+    routers_.upsert(*updated);
+  } else {
+    routers_.remove(id);
+  }
+  mark_routed();
+}
+
+void ViewCompiler::mark_routed_reach(const std::string& host, const std::string& network_id, Work& work) const {
+  for (const auto& neighbour : routers_.neighbours(network_id)) {
+    auto& network_work = work[neighbour];
+    network_work.full_hosts.insert(host);
+    network_work.keys.insert(network_key(neighbour));  // its members' routed_vteps
+  }
+  if (const auto* router_ids = routers_.routers_of(network_id)) {
+    for (const auto& router_id : *router_ids) work[router_key(router_id)].full_hosts.insert(host);
+  }
+}
+
+std::set<std::string> ViewCompiler::routed_hosts(const std::string& network_id) const {
+  std::set<std::string> hosts;
+  const auto* own_members = index_.members(network_id);
+  for (const auto& neighbour : routers_.neighbours(network_id)) {
+    const auto* members = index_.members(neighbour);
+    if (members == nullptr) continue;
+    for (const auto& [host, ports] : *members) {
+      if (own_members == nullptr || own_members->count(host) == 0) hosts.insert(host);
+    }
+  }
+  return hosts;
+}
+
+std::set<std::string> ViewCompiler::router_hosts(const RouterFacts& router) const {
+  std::set<std::string> hosts;
+  for (const auto& network_id : networks_of(router)) {
+    if (const auto* members = index_.members(network_id)) {
+      for (const auto& [host, ports] : *members) hosts.insert(host);
+    }
+  }
+  return hosts;
+}
+
+std::set<std::string> ViewCompiler::slice_hosts(const std::string& slice_id) const {
+  if (is_router_slice(slice_id)) {
+    const RouterFacts* router = routers_.router(router_id_of_slice(slice_id));
+    return router != nullptr ? router_hosts(*router) : std::set<std::string>{};
+  }
+  std::set<std::string> hosts = routed_hosts(slice_id);
+  if (const auto* members = index_.members(slice_id)) {
+    for (const auto& [host, ports] : *members) hosts.insert(host);
+  }
+  return hosts;
+}
+
+bool ViewCompiler::sees(const std::string& host, const std::string& network_id) const {
+  if (index_.host_has_ports_in(host, network_id)) return true;
+  for (const auto& neighbour : routers_.neighbours(network_id)) {
+    if (index_.host_has_ports_in(host, neighbour)) return true;
+  }
+  return false;
+}
+
+sb::ViewEntry ViewCompiler::network_entry_for(const std::string& host, const NetworkFacts& network) const {
+  const bool member = index_.host_has_ports_in(host, network.id);
+  // A host that only routes into the network has nobody to flood to there.
+  sb::ViewEntry entry = make_network_entry(network, member ? flood_vteps(host, network.id) : std::vector<std::string>{});
+  std::vector<std::string> routed;
+  const std::string own = own_underlay(host);
+  for (const auto& other : routed_hosts(network.id)) {
+    const HostFacts* facts = other == host ? nullptr : index_.host(other);
+    if (facts != nullptr && !facts->underlay_ip.empty() && facts->underlay_ip != own) routed.push_back(facts->underlay_ip);
+  }
+  std::sort(routed.begin(), routed.end());
+  routed.erase(std::unique(routed.begin(), routed.end()), routed.end());
+  for (auto& vtep : routed) entry.mutable_network()->add_routed_vteps(std::move(vtep));
+  return entry;
+}
+
+EntryRef ViewCompiler::router_entry_for(const std::string& host, const std::string& slice_id) const {
+  const RouterFacts* router = routers_.router(router_id_of_slice(slice_id));
+  if (router == nullptr) return nullptr;
+  bool holds = false;
+  for (const auto& network_id : networks_of(*router)) holds = holds || index_.host_has_ports_in(host, network_id);
+  if (!holds) return nullptr;
+  return std::make_shared<const sb::ViewEntry>(
+      make_router_entry(*router, [this](const std::string& id) { return index_.network(id); }));
+}
+
+}  // namespace overcast::controller

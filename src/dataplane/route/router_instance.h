@@ -1,0 +1,44 @@
+// One distributed router as a host's data plane holds it: its interfaces (one per
+// subnet it connects, each on a segment) and its IPv4 routes. Built by the agent's
+// control thread, shared by the segments it is attached to, immutable once published.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/mac_address.h"
+#include "dataplane/route/lpm_table.h"
+
+namespace overcast::dataplane::route {
+
+struct RouterInterface {
+  std::string port_id;
+  uint32_t vni = 0;       // the segment it is on
+  MacAddress mac;
+  uint32_t address = 0;   // IPv4, host order
+  int prefix_length = 0;
+};
+
+struct RouterInstance {
+  std::string router_id;
+  std::vector<RouterInterface> interfaces;
+  Ipv4RouteTable routes;  // RouteTarget::interface indexes `interfaces`
+
+  // The interface owning `address` (one of the router's own), or nullptr.
+  const RouterInterface* interface_with_address(uint32_t address) const {
+    for (const auto& interface : interfaces)
+      if (interface.address == address) return &interface;
+    return nullptr;
+  }
+};
+
+// What a segment knows of a router interface MAC on it: frames sent to that MAC are the
+// router's, and the lookup starts in that router's table only.
+struct RouterPort {
+  std::shared_ptr<const RouterInstance> router;
+  uint32_t interface = 0;  // index into router->interfaces
+};
+
+}  // namespace overcast::dataplane::route

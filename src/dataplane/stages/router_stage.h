@@ -1,0 +1,46 @@
+// RouterStage: the distributed router, on the VM's own host (east-west).
+//
+// A frame from a VM port whose destination MAC is a router interface MAC of its own
+// segment (Segment::router_ports) is routed by that router; routers of other tenants
+// are never consulted, since the lookup starts from the segment the frame came in on.
+// IPv4: echo requests to the router's own addresses are answered; otherwise longest
+// prefix match in the router's table, TTL decremented (ICMP time exceeded at expiry),
+// the next hop's MAC taken from the egress segment's ARP table (unknown: ICMP host
+// unreachable), source MAC = the egress interface's, and the frame goes on to L2 in the
+// egress segment (meta.vni changed): local delivery or VXLAN with that network's VNI.
+//
+// Input:  frames from VM ports after classify (meta.vni, meta.in_port set).
+// Output: `l2`      — frames not for a router, and routed frames;
+//         `replies` — echo replies and ICMP errors, back to meta.in_port.
+// Drops:  not_routable (to a router MAC but not untagged IPv4, a bad IPv4 header, or to
+//         the router and not an echo request), no_route, no_neighbor, ttl_expired.
+// Counters (stage "router"): in, passed, routed, echo_replies, icmp_errors, dropped.
+#pragma once
+
+#include "dataplane/core/batch_queue.h"
+#include "dataplane/core/counters.h"
+#include "dataplane/stages/stage_context.h"
+
+namespace overcast::dataplane {
+
+class RouterStage {
+ public:
+  static constexpr const char* kName = "router";
+  enum : size_t { kIn, kPassed, kRouted, kEchoReplies, kIcmpErrors, kDropped };
+
+  void process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies);
+  const CounterSet& counters() const { return counters_; }
+
+ private:
+  enum class Verdict : uint8_t { kRouted, kEchoReply, kDropped };
+  Verdict route(StageContext& ctx, Packet* p, const route::RouterPort& ingress, BatchQueue& replies);
+  // Sends the ICMP error `type`/`code` about the frame `p` holds back to its port (its
+  // own buffer is untouched: the caller drops it).
+  void send_icmp_error(StageContext& ctx, const Packet* p, const route::RouterInterface& from, uint8_t type,
+                       uint8_t code, BatchQueue& replies);
+
+  CounterSet counters_{"in", "passed", "routed", "echo_replies", "icmp_errors", "dropped"};
+  uint64_t icmp_errors_ = 0;  // per batch
+};
+
+}  // namespace overcast::dataplane
