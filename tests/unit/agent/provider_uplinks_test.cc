@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/view/agent_view_sink.h"
-#include "agent/view_test_util.h"
+#include "view_test_util.h"
 
 namespace overcast::agent {
 namespace {
