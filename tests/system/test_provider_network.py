@@ -4,8 +4,10 @@ real daemons, in namespaces of this test's own (no `overcast lab`):
     P-seg   a Linux bridge `seg` standing for the physical segment (no VLAN filtering: it
             carries tagged and untagged frames alike), a management bridge `mg` 192.0.2.1/24,
             and the controller (API on its loopback, southbound on 192.0.2.1)
-    P-hvN   overcast-agent --bridge-mappings physnet1:up; `up` is a veth into `seg`
-    P-out   a plain host on `seg`: 203.0.113.1 untagged, 198.51.100.1 on VLAN 101 (out.101)
+    P-hvN   overcast-agent --bridge-mappings physnet1:eth1; `eth1` is a veth into `seg`
+    P-out   a plain host on `seg`: 203.0.113.1 untagged (the kernel's), 198.51.100.1 on VLAN 101
+            (vlan_host.py: this machine's kernel has no 8021q module, so the VLAN
+            sub-interface is played in user space, answering ARP and ping and pinging)
     P-vmX   one namespace per VM, holding the TAP of its port (as `overcast lab vm` does)
 
 A flat network (203.0.113.0/24) and a VLAN network (id 101, 198.51.100.0/24) on physnet1, a
@@ -31,6 +33,8 @@ API_PORT = 9696
 SOUTHBOUND = "192.0.2.1:6641"
 FLAT_CIDR, FLAT_OUT = "203.0.113.0/24", "203.0.113.1"
 VLAN_CIDR, VLAN_OUT, VLAN_ID = "198.51.100.0/24", "198.51.100.1", 101
+VLAN_OUT_MAC = "02:00:5e:00:01:01"
+OUT_PINGS = 5
 VMS = {  # name: (network, host, address)
     "f1": ("flat", "hv1", "203.0.113.11"), "f2": ("flat", "hv2", "203.0.113.12"),
     "v1": ("vlan", "hv1", "198.51.100.11"), "v2": ("vlan", "hv2", "198.51.100.12"),
@@ -101,7 +105,7 @@ class ProviderNetworks(unittest.TestCase):
 
     def build_segment(self):
         self.add_ns("seg")
-        self.ns("seg", "ip", "link", "add", "seg", "type", "bridge", "vlan_filtering", "0")
+        self.ns("seg", "ip", "link", "add", "seg", "type", "bridge")  # no VLAN filtering: the default
         self.ns("seg", "ip", "link", "add", "mg", "type", "bridge")
         self.ns("seg", "ip", "addr", "add", "192.0.2.1/24", "dev", "mg")
         for bridge in ("seg", "mg"):
@@ -109,23 +113,27 @@ class ProviderNetworks(unittest.TestCase):
         for index in (1, 2):
             host = f"hv{index}"
             self.add_ns(host)
-            for link, bridge, inside in ((f"{host}-up", "seg", "up"), (f"{host}-mg", "mg", "mg")):
+            for link, bridge, inside in ((f"{host}-up", "seg", "eth1"), (f"{host}-mg", "mg", "mg")):
                 self.ns("seg", "ip", "link", "add", link, "type", "veth", "peer", "name", inside,
                         "netns", self.ns_name(host))
                 self.ns("seg", "ip", "link", "set", link, "master", bridge, "up")
                 self.ns(host, "ip", "link", "set", inside, "up")
             self.ns(host, "ip", "addr", "add", f"192.0.2.1{index}/24", "dev", "mg")
             # The uplink carries VMs' frames only: the hypervisor's own stack stays off it.
-            self.ns(host, "sysctl", "-qw", "net.ipv6.conf.up.disable_ipv6=1")
+            self.ns(host, "sysctl", "-qw", "net.ipv6.conf.eth1.disable_ipv6=1")
         self.add_ns("out")
         self.ns("seg", "ip", "link", "add", "out-p", "type", "veth", "peer", "name", "out",
                 "netns", self.ns_name("out"))
         self.ns("seg", "ip", "link", "set", "out-p", "master", "seg", "up")
         self.ns("out", "ip", "link", "set", "out", "up")
         self.ns("out", "ip", "addr", "add", FLAT_OUT + "/24", "dev", "out")
-        self.ns("out", "ip", "link", "add", "link", "out", "name", "out.101", "type", "vlan", "id", str(VLAN_ID))
-        self.ns("out", "ip", "link", "set", "out.101", "up")
-        self.ns("out", "ip", "addr", "add", VLAN_OUT + "/24", "dev", "out.101")
+
+    def vlan_host(self, seconds, ping_target, count):
+        """The plain host's VLAN 101 interface (vlan_host.py) for `seconds`, pinging `ping_target`."""
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vlan_host.py")
+        return subprocess.Popen(["ip", "netns", "exec", self.ns_name("out"), sys.executable, script, "out",
+                                 str(VLAN_ID), VLAN_OUT_MAC, VLAN_OUT, str(seconds), ping_target, str(count)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def start_daemons(self):
         self.start("controller", "seg", [os.path.join(labkit.BIN_DIR, "overcast-controller"),
@@ -136,7 +144,7 @@ class ProviderNetworks(unittest.TestCase):
             self.start(host, host, [os.path.join(labkit.BIN_DIR, "overcast-agent"), "--host", host,
                                     "--underlay-ip", f"192.0.2.1{index}", "--controller", SOUTHBOUND,
                                     "--state-dir", os.path.join(self.work, host),
-                                    "--bridge-mappings", "physnet1:up"])
+                                    "--bridge-mappings", "physnet1:eth1"])
         self.wait_for("both agents alive", lambda: (
             lambda agents: len(agents) == 2 and all(a["alive"] for a in agents))(
             self.api("GET", "/v2.0/agents").get("agents", [])), 60)
@@ -213,14 +221,20 @@ class ProviderNetworks(unittest.TestCase):
                 "GET", f"/v2.0/ports?fixed_ips=ip_address%3D{address}")["ports"][0]["status"] == "ACTIVE", 30)
 
         # The segment sees VLAN 101 tagged and the flat network untagged, from both hosts.
-        dump = self.capture("seg", "seg", 8)
+        dump = self.capture("seg", "seg", 14)
+        vlan_out = self.vlan_host(10, "198.51.100.11", OUT_PINGS)
         time.sleep(1.5)
         self.assertTrue(self.ping("f1", "203.0.113.12"), "flat VM to flat VM across hosts")
         self.assertTrue(self.ping("f1", FLAT_OUT), "flat VM to the plain host")
         self.assertTrue(self.ping("out", "203.0.113.12"), "plain host to a flat VM")
         self.assertTrue(self.ping("v1", "198.51.100.12"), "VLAN VM to VLAN VM across hosts")
         self.assertTrue(self.ping("v2", VLAN_OUT), "VLAN VM to the plain host's VLAN interface")
-        self.assertTrue(self.ping("out", "198.51.100.11"), "plain host to a VLAN VM")
+        vlan_stats, errors = vlan_out.communicate(timeout=30)
+        self.assertEqual(vlan_out.returncode, 0, errors)
+        vlan_stats = json.loads(vlan_stats)
+        self.assertEqual(vlan_stats["echo_sent"], OUT_PINGS, vlan_stats)
+        self.assertEqual(vlan_stats["echo_replies"], OUT_PINGS, f"plain host to a VLAN VM: {vlan_stats}")
+        self.assertGreater(vlan_stats["echo_answered"], 0, vlan_stats)
         lines, _ = dump.communicate(timeout=30)
         icmp = [line for line in lines.splitlines() if "ICMP echo" in line]
         vlan_lines = [line for line in icmp if "198.51.100." in line]
@@ -235,10 +249,10 @@ class ProviderNetworks(unittest.TestCase):
         # Never mixed: while each network broadcasts and pings, the other's VMs see none of it.
         watch = {name: self.capture(name, taps[name], 6) for name in ("f2", "v2")}
         time.sleep(1.5)
-        self.ns("out", "ping", "-n", "-b", "-c", "3", "-i", "0.2", "-W", "1", "203.0.113.255", check=False)
-        self.ns("out", "ping", "-n", "-b", "-c", "3", "-i", "0.2", "-W", "1", "198.51.100.255", check=False)
-        self.assertTrue(self.ping("f1", FLAT_OUT))
-        self.assertTrue(self.ping("v1", VLAN_OUT))
+        for ns, broadcast in (("out", "203.0.113.255"), ("f1", "203.0.113.255"), ("v1", "198.51.100.255")):
+            self.ns(ns, "ping", "-n", "-b", "-c", "3", "-i", "0.2", "-W", "1", broadcast, check=False)
+        self.assertTrue(self.ping("f1", "203.0.113.12"))
+        self.assertTrue(self.ping("v1", "198.51.100.12"))
         seen = {name: proc.communicate(timeout=30)[0] for name, proc in watch.items()}
         self.assertIn("203.0.113.255", seen["f2"], "the flat VM should see its network's broadcast")
         self.assertIn("198.51.100.255", seen["v2"], "the VLAN VM should see its network's broadcast")
