@@ -36,6 +36,11 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                           {"mtu", n.mtu() != 0 ? n.mtu() : kDefaultMtu},
                           {"encapsulation", n.encapsulation().empty() ? "vxlan" : n.encapsulation()},
                           {"flood_vteps", strings(n.flood_vteps())}});
+      if (!n.network_type().empty() && n.network_type() != "vxlan") {  // a provider network
+        networks.back()["network_type"] = n.network_type();
+        networks.back()["physical_network"] = n.physical_network();
+        networks.back()["segmentation_id"] = n.segmentation_id();
+      }
     } else if (entry.has_local_port()) {
       const auto& p = entry.local_port();
       auto state = ports.find(p.port_id());
