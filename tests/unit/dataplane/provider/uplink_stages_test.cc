@@ -173,6 +173,16 @@ TEST_F(UplinkTest, FramesFromTheUplinkOverTheMtuAreDropped) {
   expect_no_leak();
 }
 
+// A provider network has no tunnel peers: VXLAN into its VNI, even from a VTEP this host
+// knows, reaches none of its ports.
+TEST_F(UplinkTest, VxlanIntoAProviderNetworkIsRefused) {
+  from_tunnel(kVtep1, vxlan_payload(400, udp_frame(kBroadcast, mac(1))));
+  from_tunnel(kVtep1, vxlan_payload(500, udp_frame(mac(9), mac(1))));
+  EXPECT_EQ(drops(DropReason::kUnknownVtep), 2u);
+  EXPECT_EQ(sent_total(), 0u);
+  expect_no_leak();
+}
+
 TEST(VlanTag, PushAndPopMoveTheOffloadOffsetsWithTheBytes) {
   PacketPool pool(1, 2048 + Packet::kHeadroom);
   Packet* p = pool.alloc();
