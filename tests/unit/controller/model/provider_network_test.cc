@@ -34,7 +34,7 @@ TEST_F(ProviderNetworks, FlatIsOnePerPhysicalNetwork) {
   auto flat = model->create_networks({provider("flat", "physnet1", std::nullopt)});
   ASSERT_TRUE(flat) << flat.error().message;
   EXPECT_EQ(flat.value()[0].network.physical_network, "physnet1");
-  EXPECT_GE(flat.value()[0].network.vni, 1u);  // still carried over the overlay between hosts
+  EXPECT_GE(flat.value()[0].network.vni, 1u);  // the data plane keys its segment by it (never VXLAN)
   expect_error(model->create_networks({provider("flat", "physnet1", std::nullopt)}), 409, "FlatNetworkInUse",
                "physnet1");
   EXPECT_TRUE(model->create_networks({provider("flat", "physnet2", std::nullopt)}));
