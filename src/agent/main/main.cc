@@ -15,6 +15,8 @@
 #include "agent/ports/tap_driver.h"
 #include "agent/sync/southbound_client.h"
 #include "agent/view/agent_view_sink.h"
+#include "common/bridge_mapping.h"
+#include "dataplane/ports/af_packet_port.h"
 #include "dataplane/datapath.h"
 
 namespace overcast::agent {
@@ -68,9 +70,16 @@ int run(const AgentOptions& o) {
   }
 
   TapDriver driver(o.offloads);
+  std::vector<BridgeMapping> mappings;
+  for (const auto& text : o.bridge_mappings) {
+    if (auto mapping = parse_bridge_mapping(text, error)) mappings.push_back(*mapping);  // checked by the options
+  }
+  ProviderUplinks uplinks(std::move(mappings), [](const std::string& interface, std::string& why) {
+    return std::shared_ptr<dataplane::PortIo>(dataplane::AfPacketPort::open(interface, why));
+  });
   AgentViewSink sink(
       driver, [&](std::shared_ptr<const dataplane::ForwardingTable> t) { datapath->publish(std::move(t)); },
-      o.state_dir + "/view.pb");
+      o.state_dir + "/view.pb", std::move(uplinks));
   if (!sink.restore(error)) spdlog::warn("starting with an empty view: {}", error);
 
   SouthboundClientConfig sb_config;

@@ -2,14 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "agent/view/table_builder.h"
 #include "agent/view/view_json.h"
 #include "agent/view/view_store.h"
 
 namespace overcast::agent {
 
-AgentViewSink::AgentViewSink(PortDriver& driver, TablePublisher publish, std::string state_file)
-    : publish_(std::move(publish)), state_file_(std::move(state_file)), ports_(driver) {}
+AgentViewSink::AgentViewSink(PortDriver& driver, TablePublisher publish, std::string state_file,
+                             ProviderUplinks uplinks)
+    : publish_(std::move(publish)), state_file_(std::move(state_file)), ports_(driver), uplinks_(std::move(uplinks)) {}
 
 bool AgentViewSink::apply_snapshot(const std::vector<sb::ViewEntry>& entries, std::string& reason) {
   std::lock_guard lock(mutex_);
@@ -43,8 +46,10 @@ bool AgentViewSink::apply_delta(const std::vector<sb::ViewEntry>& upserts, const
 
 bool AgentViewSink::commit(ViewMap candidate, std::string& reason) {
   if (auto bad = validate_view(candidate)) return nack(*bad, reason);
+  if (auto bad = uplinks_.check(candidate)) return nack(*bad, reason);
   view_ = std::move(candidate);
   ports_.reconcile(view_);
+  uplinks_.reconcile(view_, ports_.slots());
   publish_table();
   if (!state_file_.empty()) {
     std::string error;
@@ -63,7 +68,9 @@ bool AgentViewSink::nack(const std::string& why, std::string& reason) {
 
 void AgentViewSink::publish_table() {
   auto table = std::make_shared<dataplane::ForwardingTable>(build_forwarding_table(
-      view_, ports_.slots(), [this](const std::string& id) { return ports_.io(id); }, stats_.table_version + 1));
+      view_, std::as_const(ports_).slots(), [this](const std::string& id) { return ports_.io(id); },
+      stats_.table_version + 1));
+  uplinks_.add_to_table(view_, *table);
   stats_.table_version = table->version;
   publish_(std::move(table));
 }
@@ -94,7 +101,8 @@ bool AgentViewSink::restore(std::string& error) {
 
 void AgentViewSink::retry_down_ports() {
   std::lock_guard lock(mutex_);
-  if (ports_.retry_down()) publish_table();
+  const bool ports_changed = ports_.retry_down();
+  if (uplinks_.retry() || ports_changed) publish_table();
 }
 
 nlohmann::json AgentViewSink::view_json() const {

@@ -22,6 +22,7 @@
 #include "agent/ports/port_driver.h"
 #include "agent/sync/view_sink.h"
 #include "agent/view/local_ports.h"
+#include "agent/view/provider_uplinks.h"
 #include "agent/view/view_validator.h"
 #include "dataplane/table/forwarding_table.h"
 
@@ -41,7 +42,9 @@ struct ViewSinkStats {
 class AgentViewSink final : public ViewSink {
  public:
   // `state_file`: where the view is saved after each apply ("" = not saved).
-  AgentViewSink(PortDriver& driver, TablePublisher publish, std::string state_file = "");
+  // `uplinks`: the provider networks' uplinks this host can open (none by default).
+  AgentViewSink(PortDriver& driver, TablePublisher publish, std::string state_file = "",
+                ProviderUplinks uplinks = {});
 
   bool apply_snapshot(const std::vector<sb::ViewEntry>& entries, std::string& reason) override;
   bool apply_delta(const std::vector<sb::ViewEntry>& upserts, const std::vector<std::string>& removals,
@@ -71,6 +74,7 @@ class AgentViewSink final : public ViewSink {
   std::string state_file_;
   ViewMap view_;
   LocalPorts ports_;
+  ProviderUplinks uplinks_;
   ViewSinkStats stats_;
 };
 

@@ -37,6 +37,8 @@ class LocalPorts {
 
   std::shared_ptr<dataplane::PortIo> io(const std::string& port_id) const;
   const PortSlots& slots() const { return slots_; }
+  // Shared with the provider uplinks, whose ids ("uplink:PHYSNET") never meet a port's.
+  PortSlots& slots() { return slots_; }
   const std::map<std::string, LocalPortState>& states() const { return states_; }
   // (port_id, up) for every port whose state differs from what was last taken.
   // Ports that left the view are not reported: the port may be up on another host now.

@@ -38,6 +38,11 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                           {"encapsulation", n.encapsulation().empty() ? "vxlan" : n.encapsulation()},
                           {"flood_vteps", strings(n.flood_vteps())},
                           {"routed_vteps", strings(n.routed_vteps())}});
+      if (!n.network_type().empty() && n.network_type() != "vxlan") {  // a provider network
+        networks.back()["network_type"] = n.network_type();
+        networks.back()["physical_network"] = n.physical_network();
+        networks.back()["segmentation_id"] = n.segmentation_id();
+      }
     } else if (entry.has_local_port()) {
       const auto& p = entry.local_port();
       auto state = ports.find(p.port_id());

@@ -1,5 +1,6 @@
 #include "agent/view/view_validator.h"
 
+#include "agent/view/provider_uplinks.h"
 #include "agent/view/router_validator.h"
 
 #include "common/port_naming.h"
@@ -133,6 +134,7 @@ Reason validate_network(const std::string& key, const sb::NetworkEntry& n) {
   if (!n.encapsulation().empty() && n.encapsulation() != "vxlan") {
     return fail(key, "encapsulation " + quoted(n.encapsulation()) + " is not supported by this agent (vxlan)");
   }
+  if (auto r = validate_provider_fields(key, n)) return r;
   for (int i = 0; i < n.flood_vteps_size(); ++i) {
     if (auto r = check_ipv4(key, "flood_vteps[" + std::to_string(i) + "]", n.flood_vteps(i))) return r;
   }

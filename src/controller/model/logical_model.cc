@@ -188,7 +188,7 @@ Status LogicalModel::load() {
   }
   for (const auto& [id, sn] : state_.subnets()) everything.subnets.push_back(subnet_facts(sn));
   for (const auto& [id, p] : state_.ports()) everything.ports.push_back(port_facts(p));
-  for (const auto& [id, a] : state_.agents()) everything.hosts.push_back({a.host, a.underlay_ip});
+  for (const auto& [id, a] : state_.agents()) everything.hosts.push_back(host_facts(a));
   for (const auto& [id, r] : state_.routers()) everything.routers.push_back(router_facts(state_, r));
   spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
                state_.networks().size(), state_.subnets().size(), state_.ports().size(),
@@ -221,6 +221,14 @@ PortView LogicalModel::port_view(const Port& port) const {
     view.status = port.admin_state_up && host->admin_state_up ? "ACTIVE" : "DOWN";
   } else {
     view.vif_type = "tap";
+  }
+  // A flat/vlan network works only where the agent maps its physical network: elsewhere
+  // the binding fails (and the view compiler leaves the port out), as in Neutron.
+  if (const Network* network = state_.find_network(port.network_id);
+      network && (network->network_type == "flat" || network->network_type == "vlan") &&
+      (host->kind == HostKind::kStaticVtep || !agent_maps_physnet(*host, network->physical_network))) {
+    view.vif_type = "binding_failed";
+    view.status = "DOWN";
   }
   return view;
 }

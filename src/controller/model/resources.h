@@ -21,8 +21,8 @@ struct Network {
   bool shared = false;
   bool port_security_enabled = true;
   uint32_t mtu = 0;
-  // The overlay VNI. Every network has one, flat and vlan ones too: until the data plane
-  // maps physical networks, their ports still reach each other over the overlay.
+  // The overlay VNI. Every network has one, flat and vlan ones too: the data plane keys its
+  // segments by it, though a provider network's frames never travel in VXLAN.
   uint32_t vni = 0;
   std::string network_type = "vxlan";  // provider:network_type: vxlan | flat | vlan
   std::string physical_network;        // provider:physical_network ("" for vxlan)

@@ -1,8 +1,34 @@
 #include "controller/model/topology_facts.h"
 
+#include <algorithm>
+
+#include "common/bridge_mapping.h"
+
 namespace overcast::controller {
 
-NetworkFacts network_facts(const Network& network) { return {network.id, network.vni, network.mtu, "vxlan"}; }
+NetworkFacts network_facts(const Network& network) {
+  NetworkFacts facts{network.id, network.vni, network.mtu, "vxlan"};
+  facts.network_type = network.network_type;
+  facts.physical_network = network.physical_network;
+  facts.segmentation_id = network.network_type == "vlan" ? network.vlan_id : 0;
+  return facts;
+}
+
+HostFacts host_facts(const Agent& agent) {
+  HostFacts facts{agent.host, agent.underlay_ip};
+  for (const auto& text : agent.bridge_mappings) {
+    std::string error;  // registration refused bad mappings: this cannot fail
+    if (auto mapping = parse_bridge_mapping(text, error)) facts.physnets.push_back(mapping->physical_network);
+  }
+  std::sort(facts.physnets.begin(), facts.physnets.end());
+  facts.physnets.erase(std::unique(facts.physnets.begin(), facts.physnets.end()), facts.physnets.end());
+  return facts;
+}
+
+bool agent_maps_physnet(const Agent& agent, const std::string& physical_network) {
+  const auto physnets = host_facts(agent).physnets;
+  return std::binary_search(physnets.begin(), physnets.end(), physical_network);
+}
 
 SubnetFacts subnet_facts(const Subnet& subnet) {
   SubnetFacts facts;

@@ -189,8 +189,9 @@ ChangeSet Transaction::change_set() const {
   }
   for (const auto& [id, original] : agents_) {
     const Agent* a = state_.find_agent(id);
-    if (a && (!original || original->underlay_ip != a->underlay_ip || original->host != a->host)) {
-      changes.hosts.push_back({a->host, a->underlay_ip});
+    if (a && (!original || original->underlay_ip != a->underlay_ip || original->host != a->host ||
+              original->bridge_mappings != a->bridge_mappings)) {
+      changes.hosts.push_back(host_facts(*a));
     } else if (!a && original) {
       changes.removed_hosts.push_back(original->host);
     }

@@ -102,7 +102,9 @@ void TopologyIndex::unlink(const PortFacts& port) {
 }
 
 bool same_network(const NetworkFacts& a, const NetworkFacts& b) {
-  return a.id == b.id && a.vni == b.vni && a.mtu == b.mtu && a.encapsulation == b.encapsulation;
+  return a.id == b.id && a.vni == b.vni && a.mtu == b.mtu && a.encapsulation == b.encapsulation &&
+         a.network_type == b.network_type && a.physical_network == b.physical_network &&
+         a.segmentation_id == b.segmentation_id;
 }
 
 bool same_port(const PortFacts& a, const PortFacts& b) {

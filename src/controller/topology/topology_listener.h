@@ -17,6 +17,11 @@ struct NetworkFacts {
   uint32_t vni = 0;
   uint32_t mtu = 0;
   std::string encapsulation = "vxlan";
+  // Provider networks (flat, vlan) live on a physical segment reached through the host
+  // interface an agent maps to physical_network (--bridge-mappings), never on the overlay.
+  std::string network_type = "vxlan";  // vxlan | flat | vlan
+  std::string physical_network{};      // "" for vxlan
+  uint32_t segmentation_id = 0;        // the VLAN id of a vlan network
 };
 
 struct HostRouteFacts {
@@ -79,6 +84,7 @@ struct RouterFacts {
 struct HostFacts {
   std::string host;
   std::string underlay_ip;
+  std::vector<std::string> physnets{};  // of its bridge mappings, sorted: the provider networks it can bind
 };
 
 // Upserts replace whatever the listener held under the same id.

@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "controller/topology/provider_binding.h"
 #include "controller/topology/router_entries.h"
 #include "controller/topology/view_entries.h"
 
@@ -111,10 +112,18 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
 void ViewCompiler::change_host(const std::string& name, const HostFacts* updated, Work& work) {
   const HostFacts* current = index_.host(name);
   if (current == nullptr && updated == nullptr) return;
-  if (current != nullptr && updated != nullptr && current->underlay_ip == updated->underlay_ip) return;
+  if (current != nullptr && updated != nullptr && current->underlay_ip == updated->underlay_ip &&
+      current->physnets == updated->physnets) {
+    return;
+  }
+  // Its bridge mappings decide whether its ports of provider networks bind at all.
+  const bool physnets_changed = (current ? current->physnets : std::vector<std::string>{}) !=
+                                (updated ? updated->physnets : std::vector<std::string>{});
   if (const auto* networks = index_.networks_of_host(name)) {
     for (const auto& network_id : *networks) {
       auto& network_work = work[network_id];
+      const NetworkFacts* network = index_.network(network_id);
+      if (physnets_changed && network != nullptr && is_provider_network(*network)) network_work.all_full = true;
       network_work.keys.insert(network_key(network_id));
       for (const auto& [member, port_ids] : *index_.members(network_id)) {
         for (const auto& port_id : port_ids) network_work.keys.insert(remote_port_key(port_id));
@@ -153,6 +162,12 @@ void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, 
   if (current != nullptr && updated != nullptr && same_port(*current, *updated)) return;
   if (current != nullptr) mark_port(*current, work);  // as it was: who saw it
   if (updated != nullptr) {
+    const NetworkFacts* network = index_.network(updated->network_id);
+    if (!updated->host.empty() && network != nullptr && !host_can_bind(index_.host(updated->host), *network)) {
+      spdlog::warn("view compiler: port {} of {} network {} is bound to host {}, which maps no interface to "
+                   "physical network '{}': binding failed, the port is left out of every view",
+                   id, network->network_type, network->id, updated->host, network->physical_network);
+    }
     index_.upsert_port(*updated);
     mark_port(*updated, work);  // as it is: who sees it now
   } else {
@@ -222,6 +237,8 @@ std::vector<std::string> ViewCompiler::flood_vteps(const std::string& host,
   std::vector<std::string> vteps;
   const auto* members = index_.members(network_id);
   if (members == nullptr) return vteps;
+  // A provider network's broadcast domain is its physical segment, not the overlay.
+  if (const NetworkFacts* network = index_.network(network_id); network && is_provider_network(*network)) return vteps;
   const std::string own = own_underlay(host);
   for (const auto& [other, ports] : *members) {
     if (other == host) continue;
@@ -267,6 +284,7 @@ EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string&
   if (is_router_slice(network_id)) return key == network_id ? router_entry_for(host, network_id) : nullptr;
   const NetworkFacts* network = index_.network(network_id);
   if (network == nullptr || !sees(host, network_id)) return nullptr;
+  if (!host_can_bind(index_.host(host), *network)) return nullptr;
   if (key == network_key(network_id)) {
     return std::make_shared<const sb::ViewEntry>(network_entry_for(host, *network));
   }
@@ -285,7 +303,8 @@ EntryRef ViewCompiler::desired_entry(const std::string& host, const std::string&
   }
   if (kind == "rport" && port->host != host) {
     const HostFacts* remote = index_.host(port->host);
-    if (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own_underlay(host)) {
+    if (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own_underlay(host) ||
+        !host_can_bind(remote, *network)) {
       return nullptr;
     }
     return share_remote_entry(host, network_id, make_remote_port_entry(*port, *network, remote->underlay_ip), fresh);
@@ -302,6 +321,7 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
   }
   const NetworkFacts* network = index_.network(network_id);
   if (network == nullptr || !sees(host, network_id)) return slice;
+  if (!host_can_bind(index_.host(host), *network)) return slice;
   slice[network_key(network_id)] = std::make_shared<const sb::ViewEntry>(network_entry_for(host, *network));
   if (const auto* subnet_ids = index_.subnets_of(network_id)) {
     for (const auto& subnet_id : *subnet_ids) {
@@ -314,7 +334,10 @@ HostView::Slice ViewCompiler::desired_slice(const std::string& host, const std::
   if (members == nullptr) return slice;  // routed into, no port in it yet
   for (const auto& [other, ports] : *members) {
     const HostFacts* remote = other == host ? nullptr : index_.host(other);
-    if (other != host && (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own)) continue;
+    if (other != host && (remote == nullptr || remote->underlay_ip.empty() || remote->underlay_ip == own ||
+                          !host_can_bind(remote, *network))) {
+      continue;
+    }
     for (const auto& port_id : ports) {
       const PortFacts* port = index_.port(port_id);
       if (other == host) {

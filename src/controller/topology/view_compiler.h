@@ -8,6 +8,9 @@
 //   "lport/P" LocalPortEntry for each port P of N bound to H;
 //   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
 // A port whose host has not registered (no HostFacts) is invisible to other hosts.
+// Provider networks (flat, vlan; provider_binding.h) have no flood VTEPs, and only hosts
+// that map their physical network hold them: a port bound to a host without that mapping
+// fails to bind and is in no view (neither "lport" there nor "rport" elsewhere).
 //
 // Distributed routers (view_compiler_routers.cc): a host with a port on a network of
 // router R gets "router/R" and "sees" every network R connects: their net entry (no

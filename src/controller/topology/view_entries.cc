@@ -17,6 +17,11 @@ sb::ViewEntry make_network_entry(const NetworkFacts& network, std::vector<std::s
   body->set_vni(network.vni);
   body->set_mtu(network.mtu);
   body->set_encapsulation(network.encapsulation);
+  if (network.network_type != "vxlan") {
+    body->set_network_type(network.network_type);
+    body->set_physical_network(network.physical_network);
+    body->set_segmentation_id(network.segmentation_id);
+  }
   for (auto& vtep : flood_vteps) body->add_flood_vteps(std::move(vtep));
   return entry;
 }

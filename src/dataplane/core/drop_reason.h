@@ -31,13 +31,15 @@ enum class DropReason : uint8_t {
   kNoRoute,         // router: no route to the destination (ICMP net unreachable sent)
   kNoNeighbor,      // router: the next hop's MAC is not known (ICMP host unreachable sent)
   kTtlExpired,      // router: TTL would reach 0 (ICMP time exceeded sent)
+  kUnknownVlan,     // uplink frame untagged or tagged with no provider network of that VLAN here
+  kTaggedFrame,     // a frame already VLAN-tagged where a provider network's frames must not be (never double-tag)
   kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)> kDropReasonNames = {
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
-    "bad_offload", "spoofed", "dhcp", "not_routable", "no_route", "no_neighbor", "ttl_expired",
+    "bad_offload", "spoofed", "dhcp", "not_routable", "no_route", "no_neighbor", "ttl_expired", "unknown_vlan", "tagged_frame",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

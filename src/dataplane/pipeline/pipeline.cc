@@ -36,7 +36,7 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
             }, this),
       flood_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
-                 pl->flood_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_);
+                 pl->flood_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_, &pl->uplink_q_);
                }, this),
       remote_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
@@ -49,6 +49,10 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
       tunnel_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
                   pl->tunnel_.tx_burst(*pl->ctx_.pool, b);
+                }, this),
+      uplink_q_([](void* self, Batch& b) {
+                  auto* pl = static_cast<Pipeline*>(self);
+                  pl->uplink_tx_.process(pl->ctx_, b, pl->local_q_);
                 }, this),
       local_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
@@ -78,6 +82,7 @@ void Pipeline::drain_all() {
   remote_q_.drain();
   encap_q_.drain();
   tunnel_q_.drain();
+  uplink_q_.drain();
   local_q_.drain();
 }
 
@@ -88,6 +93,11 @@ void Pipeline::process_port_rx(Batch& rx) {
 
 void Pipeline::process_tunnel_rx(Batch& rx) {
   gro_.process(ctx_, rx, decap_q_);
+  drain_all();
+}
+
+void Pipeline::process_uplink_rx(Batch& rx) {
+  uplink_rx_.process(ctx_, rx, local_q_, flood_q_);
   drain_all();
 }
 
@@ -103,6 +113,8 @@ void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, LocalDeliveryStage::kName, local_delivery_.counters());
   add_counter_set(stages, TunnelGro::kName, gro_.counters());
   add_counter_set(stages, PathMtuStage::kName, path_mtu_.counters());
+  add_counter_set(stages, UplinkRxStage::kName, uplink_rx_.counters());
+  add_counter_set(stages, UplinkTxStage::kName, uplink_tx_.counters());
   encapsulation_->add_counters(stages);
 }
 

@@ -15,6 +15,10 @@
 //   tunnel rx ─► tunnel_gro ─► decap ─┬─► local_delivery
 //                                     └─► flood (local ports only) ─► local_delivery
 //
+//   provider networks (flat/vlan, dataplane/provider/): flood ─► uplink_tx (802.1Q tag) ─► local_delivery
+//   to the uplink's slot; uplink rx ─► uplink_rx (tag selects the network) ─┬─► local_delivery
+//                                                                         └─► flood (local ports only)
+//
 // Stages push into BatchQueues; a queue that fills up drains into its next stage,
 // and process_*() drains all of them in graph order before returning. Every packet
 // handed in is, on return, sent or dropped with a counted reason.
@@ -27,6 +31,8 @@
 #include "dataplane/core/batch_queue.h"
 #include "dataplane/encap/tunnel_encapsulation.h"
 #include "dataplane/offload/tunnel_gro.h"
+#include "dataplane/provider/uplink_rx_stage.h"
+#include "dataplane/provider/uplink_tx_stage.h"
 #include "dataplane/stages/arp_responder_stage.h"
 #include "dataplane/stages/classify_stage.h"
 #include "dataplane/stages/dhcp_stage.h"
@@ -60,6 +66,8 @@ class Pipeline {
   void process_port_rx(Batch& rx);
   // Datagram payloads read from the tunnel, meta.remote_vtep set.
   void process_tunnel_rx(Batch& rx);
+  // Frames read from a provider uplink port, meta.in_port set to its slot.
+  void process_uplink_rx(Batch& rx);
 
   void add_counters(nlohmann::json& stages) const;
 
@@ -81,6 +89,8 @@ class Pipeline {
   LocalDeliveryStage local_delivery_;
   PathMtuStage path_mtu_;
   RouterStage router_;
+  UplinkRxStage uplink_rx_;
+  UplinkTxStage uplink_tx_;
 
   BatchQueue dhcp_q_;      // VM frames that passed port security
   BatchQueue classify_q_;  // VM frames that are not answered by DHCP
@@ -92,6 +102,7 @@ class Pipeline {
   BatchQueue remote_q_;  // to make fit the MTU
   BatchQueue encap_q_;   // to encapsulate
   BatchQueue tunnel_q_;  // encapsulated, to send
+  BatchQueue uplink_q_;  // provider networks' frames, to tag for the uplink
   BatchQueue local_q_;
 };
 

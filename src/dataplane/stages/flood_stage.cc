@@ -1,8 +1,10 @@
 #include "dataplane/stages/flood_stage.h"
 
+#include "net/ethernet.h"
+
 namespace overcast::dataplane {
 
-void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& remote) {
+void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& remote, BatchQueue* uplink) {
   uint64_t n_local = 0, n_remote = 0, n_dropped = 0;
   for (Packet* p : in) {
     const Segment* segment = ctx.table->find_segment(p->meta.vni);
@@ -19,10 +21,15 @@ void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQ
       const PortEntry* port = ctx.table->find_port(s);
       return port && port->admin_up;
     };
+    const bool to_uplink = !from_tunnel && segment->is_provider() && uplink != nullptr;
+    // Unknown unicast on a provider network is for the physical segment, not a local port.
+    const bool local_too = !to_uplink || net::header_at<net::EthernetHeader>(p->data())->dst_mac().is_multicast();
     size_t local_targets = 0;
-    for (PortSlot s : segment->local_ports) local_targets += is_target(s);
-    const size_t remote_targets = from_tunnel ? 0 : segment->flood_vteps.size();
-    size_t remaining = local_targets + remote_targets;
+    if (local_too) {
+      for (PortSlot s : segment->local_ports) local_targets += is_target(s);
+    }
+    const size_t remote_targets = from_tunnel || segment->is_provider() ? 0 : segment->flood_vteps.size();
+    size_t remaining = local_targets + remote_targets + (to_uplink ? 1 : 0);
     if (remaining == 0) {
       ctx.drop(p, DropReason::kNoFloodTarget);
       ++n_dropped;
@@ -40,7 +47,7 @@ void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQ
       return nullptr;
     };
     for (PortSlot s : segment->local_ports) {
-      if (!is_target(s)) continue;
+      if (!local_too || !is_target(s)) continue;
       if (Packet* out = next_buffer()) {
         out->meta.out_port = s;
         local.push(out);
@@ -52,6 +59,12 @@ void FloodStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQ
         out->meta.remote_vtep = segment->flood_vteps[i];
         out->meta.replica = out != p;
         remote.push(out);
+        ++n_remote;
+      }
+    }
+    if (to_uplink) {
+      if (Packet* out = next_buffer()) {
+        uplink->push(out);
         ++n_remote;
       }
     }

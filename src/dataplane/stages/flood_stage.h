@@ -4,10 +4,12 @@
 // and head-end replication — one copy per VTEP of the segment's flood_vteps.
 // From the tunnel (meta.in_port == kNoPort): the local ports of the VNI only,
 // never back into the tunnel (split horizon: the sender already replicated).
+// A provider network's (flat/vlan) frame from a VM port goes to `uplink`, once, instead
+// of any VTEP; unknown unicast there goes to the uplink only (every local MAC is known).
 // Copies are real buffers from the pool; the original goes to the last target.
 //
 // Input:  BUM frames (meta.vni set).
-// Output: `local` (meta.out_port set), `remote` (meta.remote_vtep set).
+// Output: `local` (meta.out_port set), `remote` (meta.remote_vtep set), `uplink`.
 // Drops:  no_buffer (a copy could not be allocated: that one target misses the
 //         frame), no_flood_target (nowhere to send), unknown_vni.
 // Counters (stage "flood"): in, local_copies, remote_copies, dropped.
@@ -24,7 +26,7 @@ class FloodStage {
   static constexpr const char* kName = "flood";
   enum : size_t { kIn, kLocalCopies, kRemoteCopies, kDropped };
 
-  void process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& remote);
+  void process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& remote, BatchQueue* uplink = nullptr);
   const CounterSet& counters() const { return counters_; }
 
  private:

@@ -71,6 +71,11 @@ struct Segment {
   dhcp::LeaseTable dhcp_leases;     // local ports' DHCPv4 leases, by MAC
   // Router interface MACs on this segment: a frame to one of them is routed by that router.
   std::unordered_map<MacAddress, route::RouterPort> router_ports;
+  // A provider network (flat/vlan): bridged onto the uplink at this slot, never VXLAN.
+  // Its macs hold local ports only; what is not local goes out the uplink.
+  PortSlot uplink = kNoPort;
+  uint16_t vlan = 0;  // 802.1Q VID pushed on the uplink; 0: flat (untagged)
+  bool is_provider() const { return uplink != kNoPort; }
 };
 
 struct PortEntry {
@@ -85,6 +90,11 @@ struct PortEntry {
   // Compiled from the fields above when port security is on; null: no filtering.
   std::shared_ptr<const port_security::SpoofFilter> spoof_filter;
   std::shared_ptr<PortIo> io;  // nullptr: free slot
+  // A host interface mapped to a physical network (--bridge-mappings), not a VM port:
+  // its frames enter through the uplink stage; VLAN id (0: untagged) -> VNI of the
+  // provider network it carries.
+  bool uplink = false;
+  std::unordered_map<uint16_t, uint32_t> uplink_vnis;
 };
 
 struct ForwardingTable {

@@ -138,7 +138,11 @@ void Worker::poll_port(const ForwardingTable& table, PortSlot slot) {
   if (!port) return;
   if (port->io->rx_burst(pool_, batch_) == 0) return;
   for (Packet* p : batch_) p->meta.in_port = slot;
-  pipeline_.process_port_rx(batch_);
+  if (port->uplink) {
+    pipeline_.process_uplink_rx(batch_);
+  } else {
+    pipeline_.process_port_rx(batch_);
+  }
 }
 
 void Worker::poll_tunnel() {

@@ -34,7 +34,7 @@ TEST_F(ProviderNetworks, FlatIsOnePerPhysicalNetwork) {
   auto flat = model->create_networks({provider("flat", "physnet1", std::nullopt)});
   ASSERT_TRUE(flat) << flat.error().message;
   EXPECT_EQ(flat.value()[0].network.physical_network, "physnet1");
-  EXPECT_GE(flat.value()[0].network.vni, 1u);  // still carried over the overlay between hosts
+  EXPECT_GE(flat.value()[0].network.vni, 1u);  // the data plane keys its segment by it (never VXLAN)
   expect_error(model->create_networks({provider("flat", "physnet1", std::nullopt)}), 409, "FlatNetworkInUse",
                "physnet1");
   EXPECT_TRUE(model->create_networks({provider("flat", "physnet2", std::nullopt)}));
@@ -122,6 +122,42 @@ TEST_F(GatewayHosts, ActiveIsTheHighestPriorityAliveOne) {
   model->agent_disconnected("hv1");
   agents = model->router_l3_agents(router);
   for (const auto& a : agents.value()) EXPECT_EQ(a.ha_state, "standby");
+}
+
+
+// A port of a flat/vlan network on a host without a mapping for its physical network
+// cannot work there: its binding fails, as Neutron shows it; the facts the compiler gets
+// carry the network's provider attributes and the hosts' physical networks.
+TEST_F(ProviderNetworks, BindingFailsOnAHostWithoutTheMapping) {
+  std::string error;
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", false, 0, {"physnet1:eth1"}}, error)) << error;
+  ASSERT_TRUE(model->register_agent({"hv2", "192.0.2.2", {}, "", false, 0, {"physnet2:eth1"}}, error)) << error;
+  auto vlan = model->create_networks({provider("vlan", "physnet1", 101)});
+  ASSERT_TRUE(vlan) << vlan.error().message;
+  const std::string id = vlan.value()[0].network.id;
+  ASSERT_FALSE(listener.received.empty());
+  const auto& facts = listener.received.back().networks.at(0);
+  EXPECT_EQ(facts.network_type, "vlan");
+  EXPECT_EQ(facts.physical_network, "physnet1");
+  EXPECT_EQ(facts.segmentation_id, 101u);
+
+  auto on_hv1 = make_port(id, std::nullopt, std::nullopt, "hv1");
+  auto on_hv2 = make_port(id, std::nullopt, std::nullopt, "hv2");
+  ASSERT_TRUE(on_hv1 && on_hv2);
+  EXPECT_EQ(on_hv1.value().front().vif_type, "tap");
+  EXPECT_EQ(on_hv2.value().front().vif_type, "binding_failed");
+  EXPECT_EQ(on_hv2.value().front().status, "DOWN");
+  // An overlay network binds anywhere.
+  EXPECT_EQ(make_port(make_network(), std::nullopt, std::nullopt, "hv2").value().front().vif_type, "tap");
+
+  // hv2 comes back mapping physnet1 too: the port binds, and the compiler hears of it.
+  listener.received.clear();
+  ASSERT_TRUE(model->register_agent({"hv2", "192.0.2.2", {}, "", false, 0, {"physnet2:eth1", "physnet1:eth2"}},
+                                    error)) << error;
+  ASSERT_FALSE(listener.received.empty());
+  ASSERT_EQ(listener.received.back().hosts.size(), 1u);
+  EXPECT_EQ(listener.received.back().hosts[0].physnets, (std::vector<std::string>{"physnet1", "physnet2"}));
+  EXPECT_EQ(model->show_port(on_hv2.value().front().port.id).value().vif_type, "tap");
 }
 
 }  // namespace
