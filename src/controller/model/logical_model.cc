@@ -187,6 +187,9 @@ Status LogicalModel::load() {
   }
   for (const auto& [id, sn] : state_.subnets()) everything.subnets.push_back(subnet_facts(sn));
   for (const auto& [id, p] : state_.ports()) everything.ports.push_back(port_facts(p));
+  for (const auto& [id, g] : state_.security_groups()) {
+    everything.security_groups.push_back(security_group_facts(state_, g));
+  }
   for (const auto& [id, a] : state_.agents()) everything.hosts.push_back({a.host, a.underlay_ip});
   spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
                state_.networks().size(), state_.subnets().size(), state_.ports().size(),

@@ -7,6 +7,9 @@
 //   "subnet/S" SubnetEntry for each subnet S of N (what the host's DHCP responder offers);
 //   "lport/P" LocalPortEntry for each port P of N bound to H;
 //   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
+// and, outside the networks (its own slice, security_group_index.h):
+//   "sg/G"    SecurityGroupEntry for each group G of H's ports with port security on;
+//   "sgm/R"   SecurityGroupMembersEntry for each group R those groups' rules reference.
 // A port whose host has not registered (no HostFacts) is invisible to other hosts.
 //
 // Incremental: a change marks only the (host, network) slices and keys it concerns,
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "controller/topology/host_view.h"
+#include "controller/topology/security_group_index.h"
 #include "controller/topology/topology_index.h"
 #include "controller/topology/topology_listener.h"
 #include "overcast/southbound.pb.h"
@@ -91,7 +95,9 @@ class ViewCompiler : public TopologyListener {
   void change_subnet(const std::string& id, const SubnetFacts* updated, Work& work);
   void change_port(const std::string& id, const PortFacts* updated, Work& work);
   void mark_port(const PortFacts& port, Work& work) const;
-  std::vector<HostDelta> recompute(const Work& work);
+  // Security groups: the groups a change touches -> the hosts it concerns (before and after).
+  std::set<std::string> change_security_groups(const ChangeSet& changes);
+  std::vector<HostDelta> recompute(const Work& work, const std::set<std::string>& security_group_hosts);
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
   std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
@@ -110,6 +116,7 @@ class ViewCompiler : public TopologyListener {
   const size_t history_max_bytes_;
   mutable std::mutex mu_;
   TopologyIndex index_;
+  SecurityGroupIndex security_groups_;
   std::unordered_map<std::string, HostView> views_;
   ViewCompilerStats stats_;
 };
