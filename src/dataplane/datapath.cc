@@ -1,6 +1,7 @@
 // make_datapath: the VTEP data plane (VXLAN over the kernel's UDP/IP stack).
 #include "dataplane/datapath.h"
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -30,6 +31,9 @@ class VtepDatapath final : public Datapath {
       setup.buffer_size = config_.buffer_size;
       setup.tunnel_dst_port = config_.vxlan_port;
       setup.busy_poll_us = config_.busy_poll_us;
+      setup.security_groups.conntrack_max =
+          std::max<uint32_t>(1, (config_.conntrack_max + worker_count_ - 1) / worker_count_);
+      setup.security_groups.zone_max = config_.conntrack_zone_max;
       workers_.push_back(std::make_unique<Worker>(setup, qsbr_, tables_, worker_count_ > 1 ? &tx_locks_ : nullptr));
     }
   }

@@ -22,6 +22,7 @@
 #include "agent/ports/port_driver.h"
 #include "agent/sync/view_sink.h"
 #include "agent/view/local_ports.h"
+#include "agent/view/security_group_policies.h"
 #include "agent/view/view_validator.h"
 #include "dataplane/table/forwarding_table.h"
 
@@ -71,6 +72,7 @@ class AgentViewSink final : public ViewSink {
   std::string state_file_;
   ViewMap view_;
   LocalPorts ports_;
+  SecurityGroupPolicies security_groups_;
   ViewSinkStats stats_;
 };
 

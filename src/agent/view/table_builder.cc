@@ -151,13 +151,15 @@ void add_remote_ports(const ViewMap& view, ForwardingTable& table) {
 }  // namespace
 
 dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
-                                                  const PortIoLookup& io_of, uint64_t version) {
+                                                  const PortIoLookup& io_of, uint64_t version,
+                                                  SecurityGroupPolicies* policies) {
   ForwardingTable table;
   table.version = version;
   add_networks(view, table);
   add_subnets(view, table);
   add_local_ports(view, slots, io_of, table);
   add_remote_ports(view, table);
+  if (policies) policies->apply(view, table);
   return table;
 }
 

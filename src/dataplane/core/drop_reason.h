@@ -27,13 +27,15 @@ enum class DropReason : uint8_t {
   kBadOffload,      // offload metadata (virtio header, GSO/GRO layout) that does not fit the frame
   kSpoofed,         // port security: a VM sent from an address not its own, or as a DHCP server/router
   kDhcp,            // a DHCP request taken by the responder and not answered (unknown MAC, malformed, silent)
+  kSecurityGroup,   // security groups: no rule allows it, invalid conntrack state, malformed IP, non-IP
+  kConntrackFull,   // security groups: a new connection with no room in the tracker or the port's zone
   kCount,
 };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kCount)> kDropReasonNames = {
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
-    "bad_offload", "spoofed", "dhcp",
+    "bad_offload", "spoofed", "dhcp", "security_group", "conntrack_full",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

@@ -1,7 +1,10 @@
 // Pipeline: one worker's graph of stages, wired in one place.
 //
 //   VM port rx ─► port_security ─► dhcp ─┬─► (reply) ──────────────────────────────► local_delivery ─► port tx
-//                 (SpoofFilter)          └─► (not DHCP) ─► classify ─► ...
+//                 (SpoofFilter)          └─► (not DHCP) ─► sg_egress ─► classify ─► ...
+//
+//   every "local_delivery" below is really  sg_ingress ─► local_delivery: frames for a
+//   local port meet its security groups' ingress rules (and its conntrack zone) first.
 //
 //   classify ─┬─► arp_responder ─┬─► (reply) ─────────────► local_delivery ─► port tx
 //                           │                  └─► (not answered) ─┐
@@ -33,6 +36,7 @@
 #include "dataplane/stages/local_delivery_stage.h"
 #include "dataplane/stages/path_mtu_stage.h"
 #include "dataplane/stages/port_security_stage.h"
+#include "dataplane/stages/security_group_stage.h"
 
 namespace overcast::dataplane {
 
@@ -47,7 +51,7 @@ class TunnelSink {
 class Pipeline {
  public:
   Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
-           TunnelSink& tunnel, PortTxLocks* tx_locks = nullptr);
+           TunnelSink& tunnel, PortTxLocks* tx_locks = nullptr, const SecurityGroupConfig& security_groups = {});
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
@@ -57,6 +61,9 @@ class Pipeline {
   void process_port_rx(Batch& rx);
   // Datagram payloads read from the tunnel, meta.remote_vtep set.
   void process_tunnel_rx(Batch& rx);
+
+  // Periodic work between batches (conntrack expiry); the worker calls it every loop turn.
+  void housekeeping();
 
   void add_counters(nlohmann::json& stages) const;
 
@@ -77,6 +84,7 @@ class Pipeline {
   FloodStage flood_;
   LocalDeliveryStage local_delivery_;
   PathMtuStage path_mtu_;
+  SecurityGroupStage security_groups_;
 
   BatchQueue dhcp_q_;      // VM frames that passed port security
   BatchQueue classify_q_;  // VM frames that are not answered by DHCP
@@ -87,7 +95,9 @@ class Pipeline {
   BatchQueue remote_q_;  // to make fit the MTU
   BatchQueue encap_q_;   // to encapsulate
   BatchQueue tunnel_q_;  // encapsulated, to send
-  BatchQueue local_q_;
+  BatchQueue local_q_;        // to local ports: through the security groups' ingress rules
+  BatchQueue sg_egress_q_;    // VM frames to the security groups' egress rules
+  BatchQueue deliver_q_;      // to local ports, filtered
 };
 
 }  // namespace overcast::dataplane

@@ -34,7 +34,8 @@ Worker::Worker(const WorkerSetup& setup, QsbrDomain& qsbr, const SnapshotPublish
       reader_(qsbr.register_reader()),
       tables_(tables),
       pool_(setup.pool_packets, setup.buffer_size),
-      pipeline_(pool_, drops_, make_encapsulation(setup.encapsulation), *this, tx_locks),
+      pipeline_(pool_, drops_, make_encapsulation(setup.encapsulation), *this, tx_locks,
+                setup.security_groups),
       epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
@@ -118,6 +119,7 @@ void Worker::run() {
         poll_port(*table, static_cast<PortSlot>(tag));
       }
     }
+    if (table) pipeline_.housekeeping();
   }
   qsbr_.offline(reader_);
 }

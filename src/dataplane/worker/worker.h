@@ -38,6 +38,7 @@ struct WorkerSetup {
   // A thread that sleeps in epoll_wait costs a wake-up per packet; on a virtual CPU
   // that halted meanwhile, tens of microseconds each. Polling trades CPU for latency.
   uint32_t busy_poll_us = 0;
+  SecurityGroupConfig security_groups;  // this worker's conntrack share
 };
 
 class Worker final : private TunnelSink {
