@@ -84,7 +84,11 @@ Reason validate_security_group_entry(const std::string& key, const sb::SecurityG
     // Compiled alone so the reason names the rule (compile() names the field).
     fw::GroupRegistry scratch;
     auto compiled = fw::CompiledPolicy::compile({rule}, scratch);
-    if (!compiled.policy) return rule_name(key, i, group.rules(i)) + ": " + compiled.error;
+    if (!compiled.policy) {
+      std::string why = compiled.error;
+      if (why.rfind("rule 0: ", 0) == 0) why.erase(0, 8);  // it was compiled alone: its index says nothing
+      return rule_name(key, i, group.rules(i)) + ": " + why;
+    }
   }
   return std::nullopt;
 }
