@@ -100,6 +100,11 @@ void Pipeline::process_tunnel_rx(Batch& rx) {
   drain_all();
 }
 
+void Pipeline::process_handed_ingress(Batch& rx) {
+  security_groups_.process_ingress(ctx_, rx, deliver_q_);
+  drain_all();
+}
+
 void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, PortSecurityStage::kName, port_security_.counters());
   add_counter_set(stages, DhcpStage::kName, dhcp_.counters());

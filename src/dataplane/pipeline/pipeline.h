@@ -61,6 +61,9 @@ class Pipeline {
   void process_port_rx(Batch& rx);
   // Datagram payloads read from the tunnel, meta.remote_vtep set.
   void process_tunnel_rx(Batch& rx);
+  // Frames another worker handed over for a local port of this worker (meta.out_port
+  // set): its security groups' ingress half, then local delivery.
+  void process_handed_ingress(Batch& rx);
 
   // Periodic work between batches (conntrack expiry); the worker calls it every loop turn.
   void housekeeping();

@@ -103,13 +103,19 @@ template <Direction kDirection>
 void SecurityGroupStage::process(StageContext& ctx, Batch& in, BatchQueue& passed) {
   const uint64_t now = now_ms();
   const firewall::RemoteGroupMembers& members = members_ ? *members_ : no_members();
-  uint64_t n_unfiltered = 0, n_bypassed = 0, n_passed = 0, n_denied = 0, n_other = 0;
+  uint64_t n_unfiltered = 0, n_bypassed = 0, n_passed = 0, n_denied = 0, n_other = 0, n_handed = 0;
   for (Packet* p : in) {
     const PortSlot slot = kDirection == Direction::kEgress ? p->meta.in_port : p->meta.out_port;
     const PortEntry* port = ctx.table->find_port(slot);
     if (!port || !port->firewall || slot > UINT16_MAX) {
       ++n_unfiltered;  // not ours to judge: port security off, or a slot later stages drop
       passed.push(p);
+      continue;
+    }
+    if (kDirection == Direction::kIngress && config_.handoff != nullptr &&
+        slot % config_.worker_count != config_.worker_index) {
+      handoff_.push(p);  // the zone is another worker's: its tracker decides
+      ++n_handed;
       continue;
     }
     if (p->length() < kEthernetHeader) {
@@ -157,6 +163,8 @@ void SecurityGroupStage::process(StageContext& ctx, Batch& in, BatchQueue& passe
   counters_.add(kPassed, n_passed);
   counters_.add(kDirection == Direction::kEgress ? kDeniedEgress : kDeniedIngress, n_denied);
   counters_.add(kOtherEthertype, n_other);
+  counters_.add(kHandedOff, n_handed);
+  if (!handoff_.empty()) config_.handoff->hand_off(handoff_);
   connections_.store(tracker_.size(), std::memory_order_relaxed);
   in.clear();
 }

@@ -15,8 +15,10 @@
 // they would carry IP past the rules) is dropped.
 //
 // Threading: one stage, so one tracker, per worker; the worker is the only writer. A zone
-// must meet both directions of its port's connections in one tracker: with one worker
-// (the default) that holds; see docs/ARCHITECTURE.md for several workers.
+// must meet both directions of its port's connections in one tracker: the zone belongs to
+// the worker polling the port (its egress runs there), and the ingress half hands frames
+// for a filtered port of another worker to that worker (worker/ingress_handoff.h), which
+// runs them through process_ingress() itself.
 //
 // Policy changes: prepare() runs on the worker when it first sees a new table. A port
 // whose policy or the members snapshot changed has its connections re-asked
@@ -27,7 +29,7 @@
 //          conntrack_full (a new connection with no room in the table or the zone).
 // Counters: stage "security_groups": in, unfiltered, bypassed, passed, denied_egress,
 //          denied_ingress, other_ethertype, cut (connections ended by policy changes),
-//          flushed (by ports going away); stage "firewall": the StatefulFirewall's
+//          flushed (by ports going away), handed_off (to the worker owning the zone); stage "firewall": the StatefulFirewall's
 //          (established, related, allowed, denied, invalid, no_room); "conntrack_parse":
 //          malformed IP by reason; "conntrack": the tracker's and a "connections" gauge.
 #pragma once
@@ -48,11 +50,24 @@
 
 namespace overcast::dataplane {
 
+// Where the ingress half sends frames for ports whose zone another worker owns.
+class IngressHandoffSink {
+ public:
+  virtual ~IngressHandoffSink() = default;
+  // Takes every packet of `batch` (handed over, or dropped and counted); leaves it empty.
+  virtual void hand_off(Batch& batch) = 0;
+};
+
 struct SecurityGroupConfig {
   uint32_t conntrack_max = 65536;  // connections this worker's tracker holds
   uint32_t zone_max = 0;           // per port (zone); 0: no cap below conntrack_max
   uint64_t expiry_interval_ms = 100;
   size_t expiry_budget = 4096;     // list heads looked at per expiry run
+  // Several workers: a port's zone belongs to worker slot % worker_count; ingress frames
+  // for another worker's filtered port go to `handoff` (null: one worker, all zones here).
+  size_t worker_index = 0;
+  size_t worker_count = 1;
+  IngressHandoffSink* handoff = nullptr;
 };
 
 class SecurityGroupStage {
@@ -60,6 +75,7 @@ class SecurityGroupStage {
   static constexpr const char* kName = "security_groups";
   enum : size_t {
     kIn, kUnfiltered, kBypassed, kPassed, kDeniedEgress, kDeniedIngress, kOtherEthertype, kCut, kFlushed,
+    kHandedOff,
   };
 
   explicit SecurityGroupStage(const SecurityGroupConfig& config = {});
@@ -93,11 +109,12 @@ class SecurityGroupStage {
   conntrack::ConnTracker tracker_;
   firewall::StatefulFirewall firewall_;
   std::vector<ZoneState> zones_;  // by slot
+  Batch handoff_;                 // ingress frames for other workers' zones, this batch
   std::shared_ptr<const firewall::RemoteGroupMembers> members_;
   uint64_t next_expiry_ms_ = 0;
   std::atomic<uint64_t> connections_{0};  // gauge, read by counter readers
   CounterSet counters_{"in",          "unfiltered", "bypassed", "passed", "denied_egress", "denied_ingress",
-                       "other_ethertype", "cut",  "flushed"};
+                       "other_ethertype", "cut",  "flushed", "handed_off"};
 };
 
 }  // namespace overcast::dataplane
