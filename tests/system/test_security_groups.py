@@ -42,11 +42,12 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 """
 
-# Runs in a client VM: connects, then prints the bytes received so far every 0.2 s;
-# "stalled" once nothing came for `quiet` seconds, "connect-failed" if it never opened.
+# Runs in a client VM: connects, then prints the bytes received so far as they come;
+# "stalled" once nothing came for `quiet` seconds, "connect-failed" if it never opened,
+# "enough" after `limit` bytes (0: no limit).
 STREAM_CLIENT = r"""
 import socket, sys, time
-host, port, quiet = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+host, port, quiet, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 s = socket.socket()
 s.settimeout(3)
 try:
@@ -65,6 +66,9 @@ while True:
             break
         total += len(data)
         last = time.monotonic()
+        if limit and total >= limit:
+            print("enough", total, flush=True)
+            break
     except socket.timeout:
         if time.monotonic() - last > quiet:
             print("stalled", total, flush=True)
@@ -94,7 +98,7 @@ class SecurityGroups(labkit.LabTestCase):
     def connect_once(self, vm, quiet=1.0):
         """Connects from `vm` to web:80; True if the connection opened and data came."""
         proc = self.lab.exec(vm, sys.executable, "-c", STREAM_CLIENT, self.ips["web"], str(PORT), str(quiet),
-                             timeout=30)
+                             "4096", timeout=30)
         lines = proc.stdout.split("\n")
         return "connected" in lines and any(l.startswith("bytes") and int(l.split()[1]) > 0 for l in lines)
 
@@ -158,16 +162,24 @@ class SecurityGroups(labkit.LabTestCase):
         self.wait_until(lambda: self.connect_once("stranger"), 20, "the TCP 80 rule never let the stranger in")
 
         # A long-lived stream, then the rule goes: the running connection stops.
-        stream = self.start("stranger", STREAM_CLIENT, self.ips["web"], PORT, 3)
+        stream = self.start("stranger", STREAM_CLIENT, self.ips["web"], PORT, 3, 0)
         self.assertEqual(stream.stdout.readline().strip(), "connected")
         received = 0
         deadline = time.monotonic() + 10
-        while received < 20 * 1024 and time.monotonic() < deadline:
+        while received < 60 * 1024 and time.monotonic() < deadline:
             line = stream.stdout.readline().split()
             if line and line[0] == "bytes":
                 received = int(line[1])
-        self.assertGreaterEqual(received, 20 * 1024, "the stream never got going")
+        self.assertGreaterEqual(received, 60 * 1024, "the stream never got going")
         cut_before = self.counters("hv1")["stages"]["security_groups"]["cut"]
+        # Still flowing just before the rule goes (1 KB every 50 ms).
+        flowing_until = time.monotonic() + 1
+        while time.monotonic() < flowing_until:
+            line = stream.stdout.readline().split()
+            if line and line[0] == "bytes":
+                latest = int(line[1])
+        self.assertGreater(latest, received, "the stream stopped before the rule was removed")
+        received = latest
         self.lab.cli("security", "group", "rule", "delete", rule["id"])
         removed_at = time.monotonic()
         outcome, total = None, 0

@@ -64,7 +64,7 @@ class DatapathSecurityGroupTest : public ::testing::TestWithParam<unsigned> {
       e.mac = mac(static_cast<uint8_t>(slot + 1));
       e.io = slot == 0 ? vm_a_ : vm_b_;
       // a: sends anything, accepts nothing. b: sends anything, accepts TCP 80.
-      e.firewall = CompiledPolicy::compile(slot == 0 ? std::vector<SgRule>{egress} : std::vector<SgRule>{egress, http},
+      e.firewall = firewall::CompiledPolicy::compile(slot == 0 ? std::vector<SgRule>{egress} : std::vector<SgRule>{egress, http},
                                            groups).policy;
       t->ports.push_back(e);
       s.local_ports.push_back(slot);
