@@ -65,10 +65,12 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
 
 void Pipeline::set_table(const ForwardingTable* table) {
   ctx_.table = table;
-  if (table && table != prepared_for_) {
+  // The version too: a new table may be allocated where a freed one was (same pointer).
+  if (table && (table != prepared_for_ || table->version != prepared_version_)) {
     local_delivery_.prepare(*table);
     security_groups_.prepare(*table);
     prepared_for_ = table;
+    prepared_version_ = table->version;
   }
 }
 

@@ -78,6 +78,7 @@ class Pipeline {
   TunnelSink& tunnel_;
   TunnelGro gro_;
   const ForwardingTable* prepared_for_ = nullptr;
+  uint64_t prepared_version_ = 0;
 
   PortSecurityStage port_security_;
   DhcpStage dhcp_;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "dataplane/core/counters_json.h"
+#include "dataplane/stages/ip_fragments.h"
 
 namespace overcast::dataplane {
 namespace {
@@ -103,7 +104,7 @@ template <Direction kDirection>
 void SecurityGroupStage::process(StageContext& ctx, Batch& in, BatchQueue& passed) {
   const uint64_t now = now_ms();
   const firewall::RemoteGroupMembers& members = members_ ? *members_ : no_members();
-  uint64_t n_unfiltered = 0, n_bypassed = 0, n_passed = 0, n_denied = 0, n_other = 0, n_handed = 0;
+  uint64_t n_unfiltered = 0, n_bypassed = 0, n_passed = 0, n_denied = 0, n_other = 0, n_handed = 0, n_fragments = 0;
   for (Packet* p : in) {
     const PortSlot slot = kDirection == Direction::kEgress ? p->meta.in_port : p->meta.out_port;
     const PortEntry* port = ctx.table->find_port(slot);
@@ -134,9 +135,30 @@ void SecurityGroupStage::process(StageContext& ctx, Batch& in, BatchQueue& passe
       ctx.drop(p, DropReason::kSecurityGroup);
       continue;
     }
+    const uint8_t* l3 = frame + kEthernetHeader;
+    size_t l3_length = p->length() - kEthernetHeader;
+    uint8_t scratch[kFirstFragmentScratch];
+    size_t scratch_length = 0;
+    switch (classify_fragment(l3, l3_length, ethertype, scratch, scratch_length)) {
+      case FragmentKind::kWhole:
+        break;
+      case FragmentKind::kFirst:  // judged by its headers, as the whole datagram
+        l3 = scratch;
+        l3_length = scratch_length;
+        ++n_fragments;
+        break;
+      case FragmentKind::kLater:  // its first fragment was judged (ip_fragments.h)
+        ++n_fragments;
+        passed.push(p);
+        continue;
+      case FragmentKind::kRefused:
+        ++n_fragments;
+        ctx.drop(p, DropReason::kSecurityGroup);
+        continue;
+    }
     CtPacket packet;
-    const ParseResult parsed = conntrack::parse_ct_packet(frame + kEthernetHeader, p->length() - kEthernetHeader,
-                                                          ethertype, static_cast<conntrack::Zone>(slot), packet);
+    const ParseResult parsed =
+        conntrack::parse_ct_packet(l3, l3_length, ethertype, static_cast<conntrack::Zone>(slot), packet);
     if (parsed != ParseResult::kOk) {
       firewall_.count_malformed(parsed);
       ctx.drop(p, DropReason::kSecurityGroup);
@@ -164,6 +186,7 @@ void SecurityGroupStage::process(StageContext& ctx, Batch& in, BatchQueue& passe
   counters_.add(kDirection == Direction::kEgress ? kDeniedEgress : kDeniedIngress, n_denied);
   counters_.add(kOtherEthertype, n_other);
   counters_.add(kHandedOff, n_handed);
+  counters_.add(kFragments, n_fragments);
   if (!handoff_.empty()) config_.handoff->hand_off(handoff_);
   connections_.store(tracker_.size(), std::memory_order_relaxed);
   in.clear();

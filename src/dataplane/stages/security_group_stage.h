@@ -29,7 +29,8 @@
 //          conntrack_full (a new connection with no room in the table or the zone).
 // Counters: stage "security_groups": in, unfiltered, bypassed, passed, denied_egress,
 //          denied_ingress, other_ethertype, cut (connections ended by policy changes),
-//          flushed (by ports going away), handed_off (to the worker owning the zone); stage "firewall": the StatefulFirewall's
+//          flushed (by ports going away), handed_off (to the worker owning the zone),
+//          fragments (IP fragments: ip_fragments.h); stage "firewall": the StatefulFirewall's
 //          (established, related, allowed, denied, invalid, no_room); "conntrack_parse":
 //          malformed IP by reason; "conntrack": the tracker's and a "connections" gauge.
 #pragma once
@@ -75,7 +76,7 @@ class SecurityGroupStage {
   static constexpr const char* kName = "security_groups";
   enum : size_t {
     kIn, kUnfiltered, kBypassed, kPassed, kDeniedEgress, kDeniedIngress, kOtherEthertype, kCut, kFlushed,
-    kHandedOff,
+    kHandedOff, kFragments,
   };
 
   explicit SecurityGroupStage(const SecurityGroupConfig& config = {});
@@ -114,7 +115,7 @@ class SecurityGroupStage {
   uint64_t next_expiry_ms_ = 0;
   std::atomic<uint64_t> connections_{0};  // gauge, read by counter readers
   CounterSet counters_{"in",          "unfiltered", "bypassed", "passed", "denied_egress", "denied_ingress",
-                       "other_ethertype", "cut",  "flushed", "handed_off"};
+                       "other_ethertype", "cut",  "flushed", "handed_off", "fragments"};
 };
 
 }  // namespace overcast::dataplane

@@ -195,6 +195,28 @@ TEST_F(SecurityGroupStageTest, MalformedIpIsDroppedAndCountedByReason) {
   expect_no_leak();
 }
 
+// IPv4 fragments: the first is judged by its headers, later ones follow it, offset 1 is refused.
+TEST_F(SecurityGroupStageTest, FirstFragmentsAreJudgedLaterOnesFollow) {
+  auto fragment = [&](uint8_t protocol, std::vector<uint8_t> l4, uint16_t flags_offset) {
+    auto ip = pb::ipv4_packet(kIp0, kIp1, protocol, std::move(l4));
+    pb::put16(ip, 6, flags_offset);
+    return ether(mac(2), mac(1), 0x0800, ip);
+  };
+  constexpr uint16_t kMore = 0x2000;
+  from_port(0, fragment(6, pb::tcp_segment(5000, 80, kSyn, 100), kMore));        // TCP 80: allowed
+  from_port(0, fragment(17, pb::udp_datagram(5000, 80, 100), kMore));            // UDP: denied
+  EXPECT_EQ(ports_[1]->sent_count(), 1u);
+  EXPECT_EQ(drops(DropReason::kSecurityGroup), 1u);
+  from_port(0, fragment(17, std::vector<uint8_t>(64, 0xee), 185));               // a later fragment
+  EXPECT_EQ(ports_[1]->sent_count(), 2u);
+  from_port(0, fragment(6, std::vector<uint8_t>(64, 0xee), kMore | 1));          // offset 1: refused
+  EXPECT_EQ(ports_[1]->sent_count(), 2u);
+  EXPECT_EQ(drops(DropReason::kSecurityGroup), 2u);
+  EXPECT_EQ(stage("security_groups", "denied_ingress"), 1u);  // the UDP one, by slot 1's rules
+  EXPECT_EQ(stage("security_groups", "fragments"), 7u);        // all but the refused one twice
+  expect_no_leak();
+}
+
 // A tracker of 2 connections: the third is refused (conntrack_full) while the first two
 // keep working.
 TEST_F(SecurityGroupStageTest, AFullTrackerRefusesNewConnectionsAndKeepsTheOthers) {
