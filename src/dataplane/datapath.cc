@@ -1,6 +1,7 @@
 // make_datapath: the VTEP data plane (VXLAN over the kernel's UDP/IP stack).
 #include "dataplane/datapath.h"
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -20,7 +21,8 @@ class VtepDatapath final : public Datapath {
       : config_(std::move(config)),
         worker_count_(config_.workers == 0 ? 1 : (config_.workers > kMaxWorkers ? kMaxWorkers : config_.workers)),
         qsbr_(worker_count_),
-        tables_(qsbr_) {
+        tables_(qsbr_),
+        handoff_(worker_count_ > 1 ? std::make_unique<HandoffMesh>(worker_count_) : nullptr) {
     tables_.publish(std::make_shared<const ForwardingTable>());
     for (size_t i = 0; i < worker_count_; ++i) {
       WorkerSetup setup;
@@ -30,6 +32,10 @@ class VtepDatapath final : public Datapath {
       setup.buffer_size = config_.buffer_size;
       setup.tunnel_dst_port = config_.vxlan_port;
       setup.busy_poll_us = config_.busy_poll_us;
+      setup.security_groups.conntrack_max =
+          std::max<uint32_t>(1, (config_.conntrack_max + worker_count_ - 1) / worker_count_);
+      setup.security_groups.zone_max = config_.conntrack_zone_max;
+      setup.handoff = handoff_.get();
       workers_.push_back(std::make_unique<Worker>(setup, qsbr_, tables_, worker_count_ > 1 ? &tx_locks_ : nullptr));
     }
   }
@@ -120,6 +126,7 @@ class VtepDatapath final : public Datapath {
   QsbrDomain qsbr_;
   mutable SnapshotPublisher<ForwardingTable> tables_;  // mutable: counters_json() reclaims
   PortTxLocks tx_locks_;
+  std::unique_ptr<HandoffMesh> handoff_;  // outlives the workers (declared before them)
   std::vector<std::unique_ptr<Worker>> workers_;
   std::mutex control_;  // start/stop/publish: the control side, never the workers
   bool started_ = false;

@@ -22,6 +22,10 @@ struct DatapathConfig {
   uint32_t buffer_size = Packet::kDefaultBufferSize;
   unsigned workers = 1;
   uint32_t busy_poll_us = 0;  // see WorkerSetup::busy_poll_us
+  // Security groups' connection tracker: connections for the whole host (each worker
+  // tracks the zones of its own ports and gets an equal share), and per port (0: no cap).
+  uint32_t conntrack_max = 65536;
+  uint32_t conntrack_zone_max = 0;
 };
 
 class Datapath {

@@ -75,6 +75,14 @@ std::optional<AgentOptions> parse_agent_options(int argc, char** argv, int& exit
                  "after a packet, data-plane workers poll without sleeping this long (latency for CPU)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
+  app.add_option("--conntrack-max", o.conntrack_max,
+                 "connections the security groups' tracker holds (new ones beyond are dropped and counted)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
+  app.add_option("--conntrack-zone-max", o.conntrack_zone_max,
+                 "connections one port may hold, so one VM cannot fill the table (0: no cap)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 24));
   std::string offloads = "on";
   app.add_option("--offloads", offloads,
                  "TSO and checksum offload on VM TAPs: super-frames cut in user space, GRO on receive")

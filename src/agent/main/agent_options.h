@@ -13,6 +13,8 @@
 //   --busy-poll-us N        workers poll without sleeping for N µs after a packet, default 0
 //   --gateway[=PRIORITY]    this host may serve routers' external gateways (L3 gateway);
 //                           of the alive ones the highest PRIORITY (0..255, default 1) is active
+//   --conntrack-max N       security groups' connection tracker size for the host, default 65536
+//   --conntrack-zone-max N  connections one port may hold (0: no cap below the table), default 0
 //   --bridge-mappings M     PHYSNET:IFACE[,PHYSNET:IFACE...]: host interfaces reaching
 //                           physical networks (repeatable), as Neutron's agents take them
 #pragma once
@@ -35,6 +37,8 @@ struct AgentOptions {
   unsigned workers = 1;
   bool offloads = true;
   uint32_t busy_poll_us = 0;
+  uint32_t conntrack_max = 65536;
+  uint32_t conntrack_zone_max = 0;
   bool gateway = false;
   uint32_t gateway_priority = 0;
   std::vector<std::string> bridge_mappings;  // "physnet:iface", checked

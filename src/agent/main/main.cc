@@ -62,6 +62,8 @@ int run(const AgentOptions& o) {
   dp_config.vxlan_port = o.vxlan_port;
   dp_config.workers = o.workers;
   dp_config.busy_poll_us = o.busy_poll_us;
+  dp_config.conntrack_max = o.conntrack_max;
+  dp_config.conntrack_zone_max = o.conntrack_zone_max;
   auto datapath = dataplane::make_datapath(dp_config);
   std::string error;
   if (!datapath->start(error)) {

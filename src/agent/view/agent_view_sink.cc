@@ -69,7 +69,8 @@ bool AgentViewSink::nack(const std::string& why, std::string& reason) {
 void AgentViewSink::publish_table() {
   auto table = std::make_shared<dataplane::ForwardingTable>(build_forwarding_table(
       view_, std::as_const(ports_).slots(), [this](const std::string& id) { return ports_.io(id); },
-      stats_.table_version + 1));
+      stats_.table_version + 1,
+      &security_groups_));
   uplinks_.add_to_table(view_, *table);
   stats_.table_version = table->version;
   publish_(std::move(table));

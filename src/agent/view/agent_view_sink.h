@@ -23,6 +23,7 @@
 #include "agent/sync/view_sink.h"
 #include "agent/view/local_ports.h"
 #include "agent/view/provider_uplinks.h"
+#include "agent/view/security_group_policies.h"
 #include "agent/view/view_validator.h"
 #include "dataplane/table/forwarding_table.h"
 
@@ -75,6 +76,7 @@ class AgentViewSink final : public ViewSink {
   ViewMap view_;
   LocalPorts ports_;
   ProviderUplinks uplinks_;
+  SecurityGroupPolicies security_groups_;
   ViewSinkStats stats_;
 };
 

@@ -158,7 +158,8 @@ void add_remote_ports(const ViewMap& view, ForwardingTable& table) {
 }  // namespace
 
 dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
-                                                  const PortIoLookup& io_of, uint64_t version) {
+                                                  const PortIoLookup& io_of, uint64_t version,
+                                                  SecurityGroupPolicies* policies) {
   ForwardingTable table;
   table.version = version;
   add_networks(view, table);
@@ -168,6 +169,7 @@ dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const Por
   add_routers(view, table);
   // After the routers: a router interface that owns the gateway address keeps its MAC.
   for (auto& [vni, segment] : table.segments) add_dhcp_server_arp(segment);
+  if (policies) policies->apply(view, table);
   return table;
 }
 

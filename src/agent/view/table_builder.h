@@ -10,6 +10,8 @@
 //   ARP map      IPv4 fixed IPs of local and remote ports -> MAC (ARP suppression)
 //   known_vteps  flood lists, routed_vteps and remote ports' VTEPs: tunnel rx is accepted only from these
 //   routers      router_builder.h: per-router LPM tables, router MACs and gateway ARP per segment
+//   firewall     with `policies`: each port's compiled security groups, and the members of
+//                remote groups (security_group_policies.h)
 //
 // A port whose device is not open gets a slot entry without io (free for the data
 // plane) and no MAC entry, so nothing is ever sent to a missing device.
@@ -21,6 +23,7 @@
 #include <string>
 
 #include "agent/view/port_slots.h"
+#include "agent/view/security_group_policies.h"
 #include "agent/view/view_validator.h"
 #include "dataplane/table/forwarding_table.h"
 
@@ -31,6 +34,7 @@ using PortIoLookup = std::function<std::shared_ptr<dataplane::PortIo>(const std:
 
 // `view` must have passed validation; every local port must hold a slot in `slots`.
 dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
-                                                  const PortIoLookup& io_of, uint64_t version);
+                                                  const PortIoLookup& io_of, uint64_t version,
+                                                  SecurityGroupPolicies* policies = nullptr);
 
 }  // namespace overcast::agent

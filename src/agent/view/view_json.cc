@@ -27,6 +27,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
   auto remote_ports = nlohmann::json::array();
   auto subnets = nlohmann::json::array();
   auto routers = nlohmann::json::array();
+  auto security_groups = nlohmann::json::array();
   size_t up = 0;
   for (const auto& [key, entry] : view) {
     if (entry.has_network()) {
@@ -59,6 +60,7 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                              {"admin_up", p.admin_up()},
                              {"port_security_enabled", p.port_security_enabled()},
                              {"allowed_address_pairs", pairs_json(p)},
+                             {"security_groups", strings(p.security_groups())},
                              {"mtu", state != ports.end() ? state->second.spec.mtu : p.mtu()},
                              {"slot", slot == dataplane::kNoPort ? nlohmann::json(nullptr) : nlohmann::json(slot)},
                              {"status", is_up ? "up" : "down"},
@@ -91,6 +93,14 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
       }
       routers.push_back({{"key", key}, {"router_id", r.router_id()}, {"project_id", r.project_id()},
                          {"admin_up", r.admin_up()}, {"interfaces", interfaces}, {"routes", routes}});
+    } else if (entry.has_security_group()) {
+      security_groups.push_back({{"key", key},
+                                 {"security_group_id", entry.security_group().security_group_id()},
+                                 {"rules", entry.security_group().rules_size()}});
+    } else if (entry.has_security_group_members()) {
+      security_groups.push_back({{"key", key},
+                                 {"security_group_id", entry.security_group_members().security_group_id()},
+                                 {"members", strings(entry.security_group_members().addresses())}});
     } else if (entry.has_remote_port()) {
       const auto& p = entry.remote_port();
       remote_ports.push_back({{"key", key},
@@ -113,7 +123,9 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
                             {"nacks", stats.nacks},
                             {"last_nack", stats.last_nack},
                             {"table_version", stats.table_version}};
-  return {{"summary", summary}, {"networks", networks}, {"subnets", subnets}, {"local_ports", local_ports}, {"remote_ports", remote_ports}, {"routers", routers}};
+  return {{"summary", summary},         {"networks", networks},          {"subnets", subnets},
+          {"local_ports", local_ports}, {"remote_ports", remote_ports}, {"routers", routers},
+          {"security_groups", security_groups}};
 }
 
 }  // namespace overcast::agent

@@ -3,8 +3,10 @@
 //                "snapshots": N, "deltas": N, "nacks": N, "last_nack": "...", "table_version": N},
 //    "networks":     [{"key","network_id","vni","mtu","encapsulation","flood_vteps":[...]}],
 //    "local_ports":  [{"key","port_id","network_id","vni","mac","ips":[...],"tap_name","admin_up","mtu",
-//                      "slot","status":"up"|"down","error"}],
-//    "remote_ports": [{"key","port_id","network_id","vni","mac","ips":[...],"vtep_ip"}]}
+//                      "slot","status":"up"|"down","error","security_groups":[...]}],
+//    "remote_ports": [{"key","port_id","network_id","vni","mac","ips":[...],"vtep_ip"}],
+//    "security_groups": [{"key":"sg/<id>","security_group_id","rules":N} |
+//                        {"key":"sgm/<id>","security_group_id","members":[...]}]}
 #pragma once
 
 #include <map>

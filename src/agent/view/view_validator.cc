@@ -9,6 +9,7 @@
 
 #include "common/ip_address.h"
 #include "common/mac_address.h"
+#include "agent/view/security_group_policies.h"
 
 namespace overcast::agent {
 
@@ -185,6 +186,10 @@ std::optional<std::string> validate_entry(const sb::ViewEntry& entry) {
       return validate_subnet(key, entry.subnet());
     case sb::ViewEntry::kRouter:
       return validate_router(key, entry.router());
+    case sb::ViewEntry::kSecurityGroup:
+      return validate_security_group_entry(key, entry.security_group());
+    case sb::ViewEntry::kSecurityGroupMembers:
+      return validate_security_group_members_entry(key, entry.security_group_members());
     case sb::ViewEntry::BODY_NOT_SET:
       break;
   }
@@ -236,11 +241,12 @@ std::optional<std::string> validate_view(const ViewMap& view) {
 }
 
 std::optional<std::string> validate_removal_key(const std::string& key) {
-  for (const char* prefix : {"net/", "subnet/", "lport/", "rport/", "router/"}) {
+  for (const char* prefix : {"net/", "subnet/", "lport/", "rport/", "router/", "sg/", "sgm/"}) {
     std::string p(prefix);
     if (key.size() > p.size() && key.compare(0, p.size(), p) == 0) return std::nullopt;
   }
-  return fail(key.empty() ? "(empty key)" : key, "removal key is not net/<id>, subnet/<id>, lport/<id>, rport/<id> or router/<id>");
+  return fail(key.empty() ? "(empty key)" : key,
+              "removal key is not net/<id>, subnet/<id>, lport/<id>, rport/<id>, router/<id>, sg/<id> or sgm/<id>");
 }
 
 }  // namespace overcast::agent

@@ -190,6 +190,9 @@ Status LogicalModel::load() {
   for (const auto& [id, p] : state_.ports()) everything.ports.push_back(port_facts(p));
   for (const auto& [id, a] : state_.agents()) everything.hosts.push_back(host_facts(a));
   for (const auto& [id, r] : state_.routers()) everything.routers.push_back(router_facts(state_, r));
+  for (const auto& [id, g] : state_.security_groups()) {
+    everything.security_groups.push_back(security_group_facts(state_, g));
+  }
   spdlog::info("model loaded: {} networks, {} subnets, {} ports, {} agents",
                state_.networks().size(), state_.subnets().size(), state_.ports().size(),
                state_.agents().size());

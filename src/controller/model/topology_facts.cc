@@ -51,6 +51,28 @@ PortFacts port_facts(const Port& port) {
     facts.allowed_address_pairs.push_back(
         {pair.ip_address, pair.mac_address.empty() ? port.mac_address : pair.mac_address});
   }
+  if (port.port_security_enabled) facts.security_groups = port.security_groups;
+  return facts;
+}
+
+SecurityGroupFacts security_group_facts(const ModelState& state, const SecurityGroup& group) {
+  SecurityGroupFacts facts;
+  facts.id = group.id;
+  for (const auto& rule_id : state.rules_of(group.id)) {
+    const SecurityGroupRule* rule = state.find_security_group_rule(rule_id);
+    if (rule == nullptr) continue;
+    SecurityGroupRuleFacts r;
+    r.id = rule->id;
+    r.direction = rule->direction;
+    r.ethertype = rule->ethertype;
+    r.protocol = rule->protocol.value_or("");
+    if (rule->port_range_min) r.port_range_min = static_cast<int>(*rule->port_range_min);
+    if (rule->port_range_max) r.port_range_max = static_cast<int>(*rule->port_range_max);
+    r.remote_ip_prefix = rule->remote_ip_prefix.value_or("");
+    r.remote_group_id = rule->remote_group_id.value_or("");
+    facts.rules.push_back(std::move(r));
+  }
+  std::sort(facts.rules.begin(), facts.rules.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return facts;
 }
 

@@ -2,6 +2,7 @@
 // place, so the start-up ChangeSet and the per-transaction ones say the same thing.
 #pragma once
 
+#include "controller/model/model_state.h"
 #include "controller/model/resources.h"
 #include "controller/topology/topology_listener.h"
 
@@ -15,5 +16,7 @@ HostFacts host_facts(const Agent& agent);
 bool agent_maps_physnet(const Agent& agent, const std::string& physical_network);
 // A pair without MAC gets the port's, as Neutron shows it.
 PortFacts port_facts(const Port& port);
+// A group with all its rules (as `state` holds them), sorted by rule id.
+SecurityGroupFacts security_group_facts(const ModelState& state, const SecurityGroup& group);
 
 }  // namespace overcast::controller

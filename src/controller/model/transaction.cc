@@ -4,6 +4,8 @@
 #include "controller/model/router_facts.h"
 #include "controller/model/topology_facts.h"
 
+#include <set>
+
 namespace overcast::controller {
 
 namespace {
@@ -185,6 +187,20 @@ ChangeSet Transaction::change_set() const {
       changes.ports.push_back(port_facts(*p));
     } else if (original) {
       changes.removed_ports.push_back(id);
+    }
+  }
+  // A rule change re-sends its group (before and after, should a rule move groups).
+  std::set<std::string> groups;
+  for (const auto& [id, original] : security_groups_) groups.insert(id);
+  for (const auto& [id, original] : rules_) {
+    if (original) groups.insert(original->security_group_id);
+    if (const SecurityGroupRule* r = state_.find_security_group_rule(id)) groups.insert(r->security_group_id);
+  }
+  for (const auto& id : groups) {
+    if (const SecurityGroup* g = state_.find_security_group(id)) {
+      changes.security_groups.push_back(security_group_facts(state_, *g));
+    } else if (security_groups_.count(id) != 0 && security_groups_.at(id)) {
+      changes.removed_security_groups.push_back(id);
     }
   }
   for (const auto& [id, original] : agents_) {

@@ -110,7 +110,7 @@ bool same_network(const NetworkFacts& a, const NetworkFacts& b) {
 bool same_port(const PortFacts& a, const PortFacts& b) {
   return a.id == b.id && a.network_id == b.network_id && a.host == b.host && a.mac == b.mac &&
          a.ips == b.ips && a.admin_up == b.admin_up && a.port_security_enabled == b.port_security_enabled &&
-         a.allowed_address_pairs == b.allowed_address_pairs;
+         a.allowed_address_pairs == b.allowed_address_pairs && a.security_groups == b.security_groups;
 }
 
 }  // namespace overcast::controller

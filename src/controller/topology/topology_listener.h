@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,26 @@ struct PortFacts {
   bool admin_up = true;
   bool port_security_enabled = true;
   std::vector<AllowedAddressPairFacts> allowed_address_pairs{};
+  std::vector<std::string> security_groups{};  // ids; ignored when port security is off
+};
+
+struct SecurityGroupRuleFacts {
+  std::string id;
+  std::string direction;  // "ingress" | "egress"
+  std::string ethertype = "IPv4";
+  std::string protocol;  // "" any
+  std::optional<int> port_range_min;
+  std::optional<int> port_range_max;
+  std::string remote_ip_prefix;  // "" none
+  std::string remote_group_id;   // "" none
+  bool operator==(const SecurityGroupRuleFacts&) const = default;
+};
+
+// A group with all its rules: a rule change re-sends its whole group.
+struct SecurityGroupFacts {
+  std::string id;
+  std::vector<SecurityGroupRuleFacts> rules;  // sorted by id
+  bool operator==(const SecurityGroupFacts&) const = default;
 };
 
 // One interface of a router: its port on one subnet.
@@ -99,11 +120,13 @@ struct ChangeSet {
   std::vector<std::string> removed_hosts;
   std::vector<RouterFacts> routers;
   std::vector<std::string> removed_routers;
+  std::vector<SecurityGroupFacts> security_groups;
+  std::vector<std::string> removed_security_groups;
 
   bool empty() const {
     return networks.empty() && removed_networks.empty() && subnets.empty() && removed_subnets.empty() && ports.empty() &&
            removed_ports.empty() && hosts.empty() && removed_hosts.empty() && routers.empty() &&
-           removed_routers.empty();
+           removed_routers.empty() && security_groups.empty() && removed_security_groups.empty();
   }
 };
 

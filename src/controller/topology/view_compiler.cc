@@ -38,6 +38,7 @@ void ViewCompiler::apply(const ChangeSet& changes) { apply_changes(changes); }
 std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
   std::lock_guard lock(mu_);
   ++stats_.changesets;
+  const std::set<std::string> security_group_hosts = change_security_groups(changes);
   Work work;
   for (const auto& id : changes.removed_ports) change_port(id, nullptr, work);
   for (const auto& name : changes.removed_hosts) change_host(name, nullptr, work);
@@ -84,7 +85,42 @@ std::vector<HostDelta> ViewCompiler::apply_changes(const ChangeSet& changes) {
     }
     change_router(router.id, &router, work);
   }
-  return recompute(work);
+  return recompute(work, security_group_hosts);
+}
+
+// Hosts concerned before the change (they may lose entries) and after it (they may gain).
+std::set<std::string> ViewCompiler::change_security_groups(const ChangeSet& changes) {
+  std::set<std::string> touched;
+  for (const auto& id : changes.removed_security_groups) {
+    if (security_groups_.remove_group(id)) touched.insert(id);
+  }
+  for (const auto& group : changes.security_groups) {
+    if (group.id.empty()) continue;  // counted with the other facts without ids below
+    touched.insert(group.id);
+  }
+  std::set<std::string> hosts = security_groups_.hosts_concerned(touched);
+  // Port changes: the hosts concerned as the port was, before it changes.
+  std::vector<std::pair<const PortFacts*, std::string>> port_changes;
+  for (const auto& id : changes.removed_ports) port_changes.push_back({nullptr, id});
+  for (const auto& port : changes.ports) {
+    if (!port.id.empty()) port_changes.push_back({&port, port.id});
+  }
+  for (const auto& group : changes.security_groups) {
+    if (!group.id.empty() && !security_groups_.upsert_group(group)) touched.erase(group.id);
+  }
+  std::set<std::string> port_touched;
+  for (const auto& [port, id] : port_changes) {
+    std::set<std::string> groups = port ? security_groups_.upsert_port(*port) : security_groups_.remove_port(id);
+    if (groups.empty()) continue;
+    // The port's old host held its groups' entries: it is among the hosts of those groups
+    // only until the port leaves it, so it is looked at explicitly.
+    if (const PortFacts* old = index_.port(id); old != nullptr && !old->host.empty()) hosts.insert(old->host);
+    port_touched.insert(groups.begin(), groups.end());
+  }
+  touched.insert(port_touched.begin(), port_touched.end());
+  const std::set<std::string> after = security_groups_.hosts_concerned(touched);
+  hosts.insert(after.begin(), after.end());
+  return hosts;
 }
 
 // A network's VNI/MTU/encapsulation is in every entry of its slice: recompute the
@@ -197,8 +233,13 @@ void ViewCompiler::mark_port(const PortFacts& port, Work& work) const {
 
 // Visits the hosts of each dirtied network: its members now, plus the hosts that
 // just left it (they are among full_hosts, their slice becomes empty).
-std::vector<HostDelta> ViewCompiler::recompute(const Work& work) {
+std::vector<HostDelta> ViewCompiler::recompute(const Work& work, const std::set<std::string>& security_group_hosts) {
   std::map<std::string, ViewChanges> changes_by_host;
+  SecurityGroupIndex::Built built;
+  for (const auto& host : security_group_hosts) {
+    views_[host].replace_slice(kSecurityGroupSlice, security_groups_.desired_slice(host, built),
+                               changes_by_host[host]);
+  }
   for (const auto& [network_id, network_work] : work) {
     FreshEntries fresh;
     auto visit = [&](const std::string& host) {

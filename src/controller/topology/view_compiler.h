@@ -7,6 +7,9 @@
 //   "subnet/S" SubnetEntry for each subnet S of N (what the host's DHCP responder offers);
 //   "lport/P" LocalPortEntry for each port P of N bound to H;
 //   "rport/P" RemotePortEntry for each port P of N bound to another registered host.
+// and, outside the networks (its own slice, security_group_index.h):
+//   "sg/G"    SecurityGroupEntry for each group G of H's ports with port security on;
+//   "sgm/R"   SecurityGroupMembersEntry for each group R those groups' rules reference.
 // A port whose host has not registered (no HostFacts) is invisible to other hosts.
 // Provider networks (flat, vlan; provider_binding.h) have no flood VTEPs, and only hosts
 // that map their physical network hold them: a port bound to a host without that mapping
@@ -37,6 +40,7 @@
 
 #include "controller/topology/host_view.h"
 #include "controller/topology/router_index.h"
+#include "controller/topology/security_group_index.h"
 #include "controller/topology/topology_index.h"
 #include "controller/topology/topology_listener.h"
 #include "overcast/southbound.pb.h"
@@ -112,7 +116,9 @@ class ViewCompiler : public TopologyListener {
   bool sees(const std::string& host, const std::string& network_id) const;
   sb::ViewEntry network_entry_for(const std::string& host, const NetworkFacts& network) const;
   EntryRef router_entry_for(const std::string& host, const std::string& slice_id) const;
-  std::vector<HostDelta> recompute(const Work& work);
+  // Security groups: the groups a change touches -> the hosts it concerns (before and after).
+  std::set<std::string> change_security_groups(const ChangeSet& changes);
+  std::vector<HostDelta> recompute(const Work& work, const std::set<std::string>& security_group_hosts);
 
   std::vector<std::string> flood_vteps(const std::string& host, const std::string& network_id) const;
   std::string own_underlay(const std::string& host) const;  // "" when the host has not registered
@@ -132,6 +138,7 @@ class ViewCompiler : public TopologyListener {
   mutable std::mutex mu_;
   TopologyIndex index_;
   RouterIndex routers_;
+  SecurityGroupIndex security_groups_;
   std::unordered_map<std::string, HostView> views_;
   ViewCompilerStats stats_;
 };

@@ -63,6 +63,9 @@ sb::ViewEntry make_local_port_entry(const PortFacts& port, const NetworkFacts& n
     p->set_ip_address(pair.ip_address);
     p->set_mac_address(pair.mac_address);
   }
+  if (port.port_security_enabled) {
+    for (const auto& group : port.security_groups) body->add_security_groups(group);
+  }
   return entry;
 }
 

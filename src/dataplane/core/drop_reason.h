@@ -33,6 +33,8 @@ enum class DropReason : uint8_t {
   kTtlExpired,      // router: TTL would reach 0 (ICMP time exceeded sent)
   kUnknownVlan,     // uplink frame untagged or tagged with no provider network of that VLAN here
   kTaggedFrame,     // a frame already VLAN-tagged where a provider network's frames must not be (never double-tag)
+  kSecurityGroup,   // security groups: no rule allows it, invalid conntrack state, malformed IP, non-IP
+  kConntrackFull,   // security groups: a new connection with no room in the tracker or the port's zone
   kCount,
 };
 
@@ -40,6 +42,7 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kC
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
     "bad_offload", "spoofed", "dhcp", "not_routable", "no_route", "no_neighbor", "ttl_expired", "unknown_vlan", "tagged_frame",
+    "security_group", "conntrack_full",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

@@ -75,18 +75,22 @@ Verdict StatefulFirewall::filter_l3(conntrack::ConnTracker& tracker, const Compi
   return filter(tracker, policy, members, packet, direction, now_ms);
 }
 
+bool StatefulFirewall::disallows(const conntrack::Connection& c, const CompiledPolicy& policy,
+                                 const RemoteGroupMembers& members) {
+  if (!(c.mark & kCommittedByFirewall)) return false;
+  FirewallQuery q;
+  q.direction = c.mark & kEgressBit ? Direction::kEgress : Direction::kIngress;
+  q.family = c.orig.family;
+  q.protocol = c.orig.protocol;
+  q.remote = q.direction == Direction::kIngress ? c.orig.src : c.orig.dst;
+  q.port_key = static_cast<uint16_t>(c.mark & 0xffff);
+  return !policy.allows(q, members);
+}
+
 size_t StatefulFirewall::end_disallowed(conntrack::ConnTracker& tracker, conntrack::Zone zone,
                                         const CompiledPolicy& policy, const RemoteGroupMembers& members) {
-  return tracker.end_if([&](const conntrack::Connection& c) {
-    if (c.orig.zone != zone || !(c.mark & kCommittedByFirewall)) return false;
-    FirewallQuery q;
-    q.direction = c.mark & kEgressBit ? Direction::kEgress : Direction::kIngress;
-    q.family = c.orig.family;
-    q.protocol = c.orig.protocol;
-    q.remote = q.direction == Direction::kIngress ? c.orig.src : c.orig.dst;
-    q.port_key = static_cast<uint16_t>(c.mark & 0xffff);
-    return !policy.allows(q, members);
-  });
+  return tracker.end_if(
+      [&](const conntrack::Connection& c) { return c.orig.zone == zone && disallows(c, policy, members); });
 }
 
 }  // namespace overcast::dataplane::firewall

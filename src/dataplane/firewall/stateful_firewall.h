@@ -37,6 +37,12 @@ class StatefulFirewall {
                     const uint8_t* l3, size_t length, uint16_t ethertype, conntrack::Zone zone, Direction direction,
                     uint64_t now_ms);
 
+  // True if the firewall committed `c` and `policy` would not allow it now.
+  static bool disallows(const conntrack::Connection& c, const CompiledPolicy& policy,
+                        const RemoteGroupMembers& members);
+  // For callers that parse first (parse_ct_packet) and filter() after.
+  void count_malformed(conntrack::ParseResult r) { malformed_.add(static_cast<size_t>(r), 1); }
+
   // Ends the zone's firewall-committed connections that `policy` no longer allows.
   static size_t end_disallowed(conntrack::ConnTracker& tracker, conntrack::Zone zone, const CompiledPolicy& policy,
                                const RemoteGroupMembers& members);

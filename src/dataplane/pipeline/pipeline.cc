@@ -5,14 +5,15 @@
 namespace overcast::dataplane {
 
 Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
-                   TunnelSink& tunnel, PortTxLocks* tx_locks)
+                   TunnelSink& tunnel, PortTxLocks* tx_locks, const SecurityGroupConfig& security_groups)
     : encapsulation_(std::move(encapsulation)),
       tunnel_(tunnel),
       gro_(encapsulation_->header_size()),
       local_delivery_(tx_locks),
+      security_groups_(security_groups),
       dhcp_q_([](void* self, Batch& b) {
                 auto* pl = static_cast<Pipeline*>(self);
-                pl->dhcp_.process(pl->ctx_, b, pl->local_q_, pl->classify_q_);
+                pl->dhcp_.process(pl->ctx_, b, pl->local_q_, pl->sg_egress_q_);
               }, this),
       classify_q_([](void* self, Batch& b) {
                     auto* pl = static_cast<Pipeline*>(self);
@@ -56,23 +57,35 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
                 }, this),
       local_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
-                 pl->local_delivery_.process(pl->ctx_, b);
-               }, this) {
+                 pl->security_groups_.process_ingress(pl->ctx_, b, pl->deliver_q_);
+               }, this),
+      sg_egress_q_([](void* self, Batch& b) {
+                     auto* pl = static_cast<Pipeline*>(self);
+                     pl->security_groups_.process_egress(pl->ctx_, b, pl->classify_q_);
+                   }, this),
+      deliver_q_([](void* self, Batch& b) {
+                   auto* pl = static_cast<Pipeline*>(self);
+                   pl->local_delivery_.process(pl->ctx_, b);
+                 }, this) {
   ctx_.pool = &pool;
   ctx_.drops = &drops;
 }
 
 void Pipeline::set_table(const ForwardingTable* table) {
   ctx_.table = table;
-  if (table && table != prepared_for_) {
+  // The version too: a new table may be allocated where a freed one was (same pointer).
+  if (table && (table != prepared_for_ || table->version != prepared_version_)) {
     local_delivery_.prepare(*table);
+    security_groups_.prepare(*table);
     prepared_for_ = table;
+    prepared_version_ = table->version;
   }
 }
 
 void Pipeline::drain_all() {
   // Graph order: a queue is drained only after every queue that feeds it.
   dhcp_q_.drain();
+  sg_egress_q_.drain();
   classify_q_.drain();
   decap_q_.drain();
   arp_q_.drain();
@@ -84,7 +97,10 @@ void Pipeline::drain_all() {
   tunnel_q_.drain();
   uplink_q_.drain();
   local_q_.drain();
+  deliver_q_.drain();
 }
+
+void Pipeline::housekeeping() { security_groups_.housekeeping(SecurityGroupStage::now_ms()); }
 
 void Pipeline::process_port_rx(Batch& rx) {
   port_security_.process(ctx_, rx, dhcp_q_);
@@ -98,6 +114,11 @@ void Pipeline::process_tunnel_rx(Batch& rx) {
 
 void Pipeline::process_uplink_rx(Batch& rx) {
   uplink_rx_.process(ctx_, rx, local_q_, flood_q_);
+  drain_all();
+}
+
+void Pipeline::process_handed_ingress(Batch& rx) {
+  security_groups_.process_ingress(ctx_, rx, deliver_q_);
   drain_all();
 }
 
@@ -115,6 +136,7 @@ void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, PathMtuStage::kName, path_mtu_.counters());
   add_counter_set(stages, UplinkRxStage::kName, uplink_rx_.counters());
   add_counter_set(stages, UplinkTxStage::kName, uplink_tx_.counters());
+  security_groups_.add_counters(stages);
   encapsulation_->add_counters(stages);
 }
 

@@ -1,7 +1,10 @@
 // Pipeline: one worker's graph of stages, wired in one place.
 //
 //   VM port rx ─► port_security ─► dhcp ─┬─► (reply) ──────────────────────────────► local_delivery ─► port tx
-//                 (SpoofFilter)          └─► (not DHCP) ─► classify ─► ...
+//                 (SpoofFilter)          └─► (not DHCP) ─► sg_egress ─► classify ─► ...
+//
+//   every "local_delivery" below is really  sg_ingress ─► local_delivery: frames for a
+//   local port meet its security groups' ingress rules (and its conntrack zone) first.
 //
 //   classify ─┬─► router (dst MAC = a router interface of the segment: routed ─► l2_forward in
 //             │           the egress segment; echo replies, ICMP errors ─► local_delivery)
@@ -42,6 +45,7 @@
 #include "dataplane/stages/path_mtu_stage.h"
 #include "dataplane/stages/port_security_stage.h"
 #include "dataplane/stages/router_stage.h"
+#include "dataplane/stages/security_group_stage.h"
 
 namespace overcast::dataplane {
 
@@ -56,7 +60,7 @@ class TunnelSink {
 class Pipeline {
  public:
   Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
-           TunnelSink& tunnel, PortTxLocks* tx_locks = nullptr);
+           TunnelSink& tunnel, PortTxLocks* tx_locks = nullptr, const SecurityGroupConfig& security_groups = {});
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
@@ -68,6 +72,12 @@ class Pipeline {
   void process_tunnel_rx(Batch& rx);
   // Frames read from a provider uplink port, meta.in_port set to its slot.
   void process_uplink_rx(Batch& rx);
+  // Frames another worker handed over for a local port of this worker (meta.out_port
+  // set): its security groups' ingress half, then local delivery.
+  void process_handed_ingress(Batch& rx);
+
+  // Periodic work between batches (conntrack expiry); the worker calls it every loop turn.
+  void housekeeping();
 
   void add_counters(nlohmann::json& stages) const;
 
@@ -79,6 +89,7 @@ class Pipeline {
   TunnelSink& tunnel_;
   TunnelGro gro_;
   const ForwardingTable* prepared_for_ = nullptr;
+  uint64_t prepared_version_ = 0;
 
   PortSecurityStage port_security_;
   DhcpStage dhcp_;
@@ -91,6 +102,7 @@ class Pipeline {
   RouterStage router_;
   UplinkRxStage uplink_rx_;
   UplinkTxStage uplink_tx_;
+  SecurityGroupStage security_groups_;
 
   BatchQueue dhcp_q_;      // VM frames that passed port security
   BatchQueue classify_q_;  // VM frames that are not answered by DHCP
@@ -103,7 +115,9 @@ class Pipeline {
   BatchQueue encap_q_;   // to encapsulate
   BatchQueue tunnel_q_;  // encapsulated, to send
   BatchQueue uplink_q_;  // provider networks' frames, to tag for the uplink
-  BatchQueue local_q_;
+  BatchQueue local_q_;        // to local ports: through the security groups' ingress rules
+  BatchQueue sg_egress_q_;    // VM frames to the security groups' egress rules
+  BatchQueue deliver_q_;      // to local ports, filtered
 };
 
 }  // namespace overcast::dataplane

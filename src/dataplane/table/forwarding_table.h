@@ -20,6 +20,7 @@
 #include "common/mac_address.h"
 #include "dataplane/core/packet.h"
 #include "dataplane/dhcp/dhcp_responder.h"
+#include "dataplane/firewall/compiled_policy.h"
 #include "dataplane/port_security/spoof_filter.h"
 #include "dataplane/route/router_instance.h"
 #include "dataplane/ports/port_io.h"
@@ -89,6 +90,9 @@ struct PortEntry {
   std::vector<AllowedAddress> allowed_address_pairs;
   // Compiled from the fields above when port security is on; null: no filtering.
   std::shared_ptr<const port_security::SpoofFilter> spoof_filter;
+  // Security groups: the port's rules compiled (from all its groups) when port security
+  // is on; null: not filtered. The same pointer across tables while the rules stay.
+  std::shared_ptr<const firewall::CompiledPolicy> firewall;
   std::shared_ptr<PortIo> io;  // nullptr: free slot
   // A host interface mapped to a physical network (--bridge-mappings), not a VM port:
   // its frames enter through the uplink stage; VLAN id (0: untagged) -> VNI of the
@@ -102,6 +106,9 @@ struct ForwardingTable {
   std::unordered_map<uint32_t, Segment> segments;  // by VNI
   std::vector<PortEntry> ports;                    // index = PortSlot
   std::unordered_set<uint32_t> known_vteps;        // IPv4 host order: tunnel rx accepted only from these
+  // Addresses of the groups remote_group_id rules name (null: none); the same pointer
+  // across tables while the members stay.
+  std::shared_ptr<const firewall::RemoteGroupMembers> security_group_members;
 
   const Segment* find_segment(uint32_t vni) const {
     auto it = segments.find(vni);

@@ -34,9 +34,19 @@ Worker::Worker(const WorkerSetup& setup, QsbrDomain& qsbr, const SnapshotPublish
       reader_(qsbr.register_reader()),
       tables_(tables),
       pool_(setup.pool_packets, setup.buffer_size),
-      pipeline_(pool_, drops_, make_encapsulation(setup.encapsulation), *this, tx_locks),
+      pipeline_(pool_, drops_, make_encapsulation(setup.encapsulation), *this, tx_locks,
+                security_group_config(setup, this)),
+      lent_(setup.count, 0),
       epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+
+SecurityGroupConfig Worker::security_group_config(const WorkerSetup& setup, IngressHandoffSink* sink) {
+  SecurityGroupConfig config = setup.security_groups;
+  config.worker_index = setup.index;
+  config.worker_count = setup.count;
+  config.handoff = setup.handoff != nullptr && setup.count > 1 ? sink : nullptr;
+  return config;
+}
 
 Worker::~Worker() {
   stop();
@@ -58,6 +68,7 @@ bool Worker::start(std::unique_ptr<UdpTunnelRx> rx, std::shared_ptr<const UdpTun
     return false;
   }
   sync_ports(table);
+  if (setup_.handoff) setup_.handoff->set_wake_fd(setup_.index, wake_fd_);
   running_.store(true);
   thread_ = std::thread([this] { run(); });
   return true;
@@ -118,6 +129,8 @@ void Worker::run() {
         poll_port(*table, static_cast<PortSlot>(tag));
       }
     }
+    if (table && setup_.handoff) drain_handoffs();
+    if (table) pipeline_.housekeeping();
   }
   qsbr_.offline(reader_);
 }
@@ -151,6 +164,49 @@ void Worker::poll_tunnel() {
 }
 
 void Worker::tx_burst(PacketPool& pool, Batch& batch) { tunnel_tx_->tx_burst(pool, batch, tunnel_counters_); }
+
+void Worker::hand_off(Batch& batch) {
+  uint64_t to_wake = 0;  // bit per worker (at most 64)
+  for (Packet* p : batch) {
+    const size_t to = p->meta.out_port % setup_.count;
+    // Bounded by the return ring's capacity, so the owner can always give buffers back.
+    if (lent_[to] < HandoffMesh::kRingCapacity && setup_.handoff->forward(setup_.index, to).push(p)) {
+      ++lent_[to];
+      to_wake |= uint64_t{1} << to;
+    } else {
+      drops_.count(DropReason::kNoBuffer);
+      pool_.free(p);
+    }
+  }
+  batch.clear();
+  for (size_t to = 0; to < setup_.count; ++to) {
+    if (to_wake & (uint64_t{1} << to)) setup_.handoff->wake(to);
+  }
+}
+
+void Worker::drain_handoffs() {
+  HandoffMesh& mesh = *setup_.handoff;
+  for (size_t other = 0; other < setup_.count; ++other) {
+    if (other == setup_.index) continue;
+    while (Packet* mine = mesh.back(other, setup_.index).pop()) {
+      pool_.free(mine);
+      --lent_[other];
+    }
+    while (Packet* theirs = mesh.forward(other, setup_.index).pop()) {
+      Packet* copy = pool_.alloc();
+      if (copy != nullptr && copy->copy_from(*theirs)) {
+        handed_.push(copy);
+      } else {
+        if (copy != nullptr) pool_.free(copy);
+        drops_.count(DropReason::kNoBuffer);
+      }
+      // Never full: `other` lends at most the ring's capacity (Worker::hand_off).
+      [[maybe_unused]] const bool returned = mesh.back(setup_.index, other).push(theirs);
+      if (handed_.full()) pipeline_.process_handed_ingress(handed_);
+    }
+    if (!handed_.empty()) pipeline_.process_handed_ingress(handed_);
+  }
+}
 
 void Worker::add_counters(nlohmann::json& stages, nlohmann::json& drops, nlohmann::json& tunnel) const {
   pipeline_.add_counters(stages);

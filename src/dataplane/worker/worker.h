@@ -6,7 +6,8 @@
 // blocking at all while within busy_poll_us of the last packet),
 // come back online (a quiescent point), load the current table once, then read up
 // to Batch::kCapacity frames from each ready source and run them through the
-// pipeline, which transmits in batches per output.
+// pipeline, which transmits in batches per output; then take what other workers handed
+// over for this worker's ports (ingress_handoff.h) and run the tracker's expiry.
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,7 @@
 #include "dataplane/pipeline/pipeline.h"
 #include "dataplane/tunnel/udp_tunnel_rx.h"
 #include "dataplane/tunnel/udp_tunnel_tx.h"
+#include "dataplane/worker/ingress_handoff.h"
 
 namespace overcast::dataplane {
 
@@ -38,9 +40,11 @@ struct WorkerSetup {
   // A thread that sleeps in epoll_wait costs a wake-up per packet; on a virtual CPU
   // that halted meanwhile, tens of microseconds each. Polling trades CPU for latency.
   uint32_t busy_poll_us = 0;
+  SecurityGroupConfig security_groups;  // this worker's conntrack share
+  HandoffMesh* handoff = nullptr;       // several workers: rings to and from the others
 };
 
-class Worker final : private TunnelSink {
+class Worker final : private TunnelSink, private IngressHandoffSink {
  public:
   Worker(const WorkerSetup& setup, QsbrDomain& qsbr, const SnapshotPublisher<ForwardingTable>& tables,
          PortTxLocks* tx_locks);
@@ -67,6 +71,10 @@ class Worker final : private TunnelSink {
   void forget_dead_port(const ForwardingTable& table, PortSlot slot);
   void poll_tunnel();
   void tx_burst(PacketPool& pool, Batch& batch) override;  // TunnelSink
+  void hand_off(Batch& batch) override;                     // IngressHandoffSink
+  // Takes the frames other workers handed over, and the buffers they give back.
+  void drain_handoffs();
+  static SecurityGroupConfig security_group_config(const WorkerSetup& setup, IngressHandoffSink* sink);
   bool owns(PortSlot slot) const { return slot % setup_.count == setup_.index; }
 
   WorkerSetup setup_;
@@ -81,6 +89,8 @@ class Worker final : private TunnelSink {
   std::unique_ptr<UdpTunnelTx> tunnel_tx_;
   Pipeline pipeline_;
   Batch batch_;
+  Batch handed_;                      // frames handed over to this worker, copied
+  std::vector<size_t> lent_;          // per worker: our buffers it holds (<= ring capacity)
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

@@ -60,6 +60,23 @@ TEST(AgentOptionsTest, BadFlagsExitWithTwo) {
   }
 }
 
+TEST(AgentOptionsTest, ConntrackSizes) {
+  auto defaults = parse({"--underlay-ip", "192.0.2.1", "--controller", "c:1"});
+  ASSERT_TRUE(defaults.options);
+  EXPECT_EQ(defaults.options->conntrack_max, 65536u);
+  EXPECT_EQ(defaults.options->conntrack_zone_max, 0u);
+  auto set = parse({"--underlay-ip", "192.0.2.1", "--controller", "c:1", "--conntrack-max", "1000",
+                    "--conntrack-zone-max", "50"});
+  ASSERT_TRUE(set.options);
+  EXPECT_EQ(set.options->conntrack_max, 1000u);
+  EXPECT_EQ(set.options->conntrack_zone_max, 50u);
+  for (const char* bad : {"0", "-1", "lots"}) {
+    auto p = parse({"--underlay-ip", "192.0.2.1", "--controller", "c:1", "--conntrack-max", bad});
+    EXPECT_FALSE(p.options) << bad;
+    EXPECT_EQ(p.exit_code, kExitBadFlags) << bad;
+  }
+}
+
 TEST(AgentOptionsTest, SeveralControllers) {
   auto p = parse({"--underlay-ip", "192.0.2.1", "--controller", "10.0.0.1:6641,10.0.0.2:6641"});
   ASSERT_TRUE(p.options);
