@@ -9,6 +9,8 @@
 #include "dataplane/conntrack/conn_tracker.h"
 #include "dataplane/dhcp/dhcp_codec.h"
 #include "dataplane/nat/nat_rewrite.h"
+#include "dataplane/nat/router_nat.h"
+#include "dataplane/nat/snat_port_allocator.h"
 #include "dataplane/port_security/spoof_filter.h"
 #include "dataplane/route/ipv4_router_ops.h"
 #include "packet_builder.h"
@@ -60,6 +62,33 @@ TEST(Fuzz, ConntrackAndNatSurviveMutatedPackets) {
     if (i % 1000 == 0) ct.expire(static_cast<uint64_t>(i), 1000);
   }
   EXPECT_LE(ct.size(), ct.capacity());
+}
+
+TEST(Fuzz, RouterNatSurvivesMutatedPacketsBothWays) {
+  std::mt19937 rng(777);
+  conntrack::ConnTracker ct{{}};
+  nat::SnatPortAllocator ports;
+  nat::SnatTranslator snat{ct, ports};
+  nat::RouterNat router_nat{ct, snat};
+  nat::RouterNatConfig config;
+  config.zone = 3;
+  config.external_ip = 0x08080808;  // the seeds' server doubles as the outside address
+  config.add_floating_ip(0x08080809, 0x0a000006);
+  const auto base = seeds();
+  for (int i = 0; i < 100000; ++i) {
+    auto p = mutate(base[rng() % base.size()], rng);
+    std::vector<uint8_t> exact(p.begin(), p.end());
+    if (rng() % 2) {
+      router_nat.outbound(config, exact.data(), exact.size(), static_cast<uint64_t>(i));
+    } else {
+      router_nat.inbound(config, exact.data(), exact.size(), static_cast<uint64_t>(i));
+    }
+    if (i % 1000 == 0) ct.expire(static_cast<uint64_t>(i), 1000);
+  }
+  uint64_t decided = 0;
+  for (size_t c = 0; c < router_nat.counters().size(); ++c) decided += router_nat.counters().value(c);
+  EXPECT_EQ(decided, 100000u)
+      << "every packet is either translated, left alone, or a counted drop";
 }
 
 TEST(Fuzz, DhcpAndPortSecuritySurviveMutatedFrames) {
