@@ -24,9 +24,10 @@ void CloudModel::unbind(const std::string& port, const Place& place) {
   }
 }
 
-bool CloudModel::add_port(const std::string& port, const std::string& network, const std::string& host) {
+bool CloudModel::add_port(const std::string& port, const std::string& network, const std::string& host,
+                          std::vector<std::string> security_groups) {
   if (ports_.count(port) != 0) return false;
-  Place place{network, host};
+  Place place{network, host, std::move(security_groups)};
   bind(port, place);
   ports_.emplace(port, std::move(place));
   return true;
@@ -73,10 +74,26 @@ bool CloudModel::add_subnet(const std::string& subnet, const std::string& networ
   return true;
 }
 
+std::set<std::string> CloudModel::host_groups(const std::string& host) const {
+  std::set<std::string> groups;
+  auto it = host_networks_.find(host);
+  if (it == host_networks_.end()) return groups;
+  for (const auto& network_id : it->second) {
+    const auto& by_host = networks_.at(network_id).ports_by_host;
+    auto own = by_host.find(host);
+    if (own == by_host.end()) continue;
+    for (const auto& port : own->second) {
+      const auto& place = ports_.at(port);
+      groups.insert(place.security_groups.begin(), place.security_groups.end());
+    }
+  }
+  return groups;
+}
+
 size_t CloudModel::ideal_entries(const std::string& host) const {
   auto it = host_networks_.find(host);
   if (it == host_networks_.end()) return 0;
-  size_t n = 0;
+  size_t n = 2 * host_groups(host).size();
   for (const auto& network_id : it->second) {
     const auto& network = networks_.at(network_id);
     n += 1 + network.ports + network.subnets.size();
@@ -96,6 +113,10 @@ std::vector<std::string> CloudModel::ideal_keys(const std::string& host) const {
       const char* prefix = port_host == host ? "lport/" : "rport/";
       for (const auto& port : ports) keys.push_back(prefix + port);
     }
+  }
+  for (const auto& group : host_groups(host)) {
+    keys.push_back("sg/" + group);
+    keys.push_back("sgm/" + group);
   }
   std::sort(keys.begin(), keys.end());
   return keys;

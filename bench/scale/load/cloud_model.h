@@ -1,8 +1,10 @@
 // What the bench knows the cloud holds: where every port is bound. From it come
 // the hosts a change concerns and the ideal view of each host (the networks with
 // a port on it: "net/N", plus "lport/P" or "rport/P" for every port of those
-// networks, and "subnet/S" for every subnet of those networks), against which
-// the hosts' real state is compared.
+// networks, "subnet/S" for every subnet of those networks, and "sg/G" + "sgm/G"
+// for every security group of the host's own ports: the bench's ports are in their
+// project's default group, whose rules name the group itself as remote group, so
+// its members travel with it), against which the hosts' real state is compared.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +20,8 @@ class CloudModel {
  public:
   // Each returns false (and changes nothing) when the call makes no sense: an id
   // already known, an unknown id, a move to the host it is on.
-  bool add_port(const std::string& port, const std::string& network, const std::string& host);
+  bool add_port(const std::string& port, const std::string& network, const std::string& host,
+                std::vector<std::string> security_groups = {});
   bool move_port(const std::string& port, const std::string& host);
   bool remove_port(const std::string& port);
   // A subnet of `network`; false when the id is already known.
@@ -37,7 +40,10 @@ class CloudModel {
  private:
   struct Place {
     std::string network, host;
+    std::vector<std::string> security_groups;
   };
+  // The groups of the host's own ports.
+  std::set<std::string> host_groups(const std::string& host) const;
   struct Network {
     std::map<std::string, std::set<std::string>> ports_by_host;  // only hosts with ports
     size_t ports = 0;

@@ -11,6 +11,14 @@ void expect(const cli::ApiResult& result, const std::string& what) {
   }
 }
 
+CreatedPort created_port(const json& object) {
+  CreatedPort port{object.at("id").get<std::string>(), {}};
+  if (auto groups = object.find("security_groups"); groups != object.end() && groups->is_array()) {
+    for (const auto& group : *groups) port.security_groups.push_back(group.get<std::string>());
+  }
+  return port;
+}
+
 json port_body(const PortRequest& port) {
   return json{{"name", port.name},
               {"project_id", port.project},
@@ -20,15 +28,19 @@ json port_body(const PortRequest& port) {
 }
 }  // namespace
 
-std::vector<std::string> NeutronLoad::bulk_create(const std::string& plural, const json& items) {
+json NeutronLoad::bulk_create_objects(const std::string& plural, const json& items) {
   auto result = client_.post("/v2.0/" + plural, json{{plural, items}});
   expect(result, "POST /v2.0/" + plural + " (" + std::to_string(items.size()) + ")");
-  std::vector<std::string> ids;
-  const auto& created = result.body.at(plural);
+  json created = std::move(result.body.at(plural));
   if (!created.is_array() || created.size() != items.size()) {
     throw LoadError("POST /v2.0/" + plural + ": the answer does not list every created object");
   }
-  for (const auto& object : created) ids.push_back(object.at("id").get<std::string>());
+  return created;
+}
+
+std::vector<std::string> NeutronLoad::bulk_create(const std::string& plural, const json& items) {
+  std::vector<std::string> ids;
+  for (const auto& object : bulk_create_objects(plural, items)) ids.push_back(object.at("id").get<std::string>());
   return ids;
 }
 
@@ -52,16 +64,18 @@ std::vector<std::string> NeutronLoad::create_subnets(const std::vector<std::stri
   return bulk_create("subnets", items);
 }
 
-std::vector<std::string> NeutronLoad::create_ports(const std::vector<PortRequest>& ports) {
+std::vector<CreatedPort> NeutronLoad::create_ports(const std::vector<PortRequest>& ports) {
   json items = json::array();
   for (const auto& port : ports) items.push_back(port_body(port));
-  return bulk_create("ports", items);
+  std::vector<CreatedPort> created;
+  for (const auto& object : bulk_create_objects("ports", items)) created.push_back(created_port(object));
+  return created;
 }
 
-std::string NeutronLoad::create_port(const PortRequest& port) {
+CreatedPort NeutronLoad::create_port(const PortRequest& port) {
   auto result = client_.post("/v2.0/ports", json{{"port", port_body(port)}});
   expect(result, "POST /v2.0/ports");
-  return result.body.at("port").at("id").get<std::string>();
+  return created_port(result.body.at("port"));
 }
 
 void NeutronLoad::move_port(const std::string& port_id, const std::string& host) {

@@ -21,6 +21,10 @@ struct NetworkRequest {
 struct PortRequest {
   std::string name, project, network_id, host;
 };
+struct CreatedPort {
+  std::string id;
+  std::vector<std::string> security_groups;  // the API's choice: the project's default group
+};
 
 class NeutronLoad {
  public:
@@ -31,8 +35,8 @@ class NeutronLoad {
   // Returns the subnets' ids, in the order of `network_ids`.
   std::vector<std::string> create_subnets(const std::vector<std::string>& network_ids,
                                           const std::vector<std::string>& projects, const std::string& cidr);
-  std::vector<std::string> create_ports(const std::vector<PortRequest>& ports);
-  std::string create_port(const PortRequest& port);
+  std::vector<CreatedPort> create_ports(const std::vector<PortRequest>& ports);
+  CreatedPort create_port(const PortRequest& port);
   void move_port(const std::string& port_id, const std::string& host);
   void delete_port(const std::string& port_id);
   // True once the API answers at all.
@@ -40,6 +44,7 @@ class NeutronLoad {
 
  private:
   std::vector<std::string> bulk_create(const std::string& plural, const nlohmann::json& items);
+  nlohmann::json bulk_create_objects(const std::string& plural, const nlohmann::json& items);
   cli::NeutronClient client_;
 };
 

@@ -44,8 +44,10 @@ BuildResult build_cloud(const ScaleOptions& options, const CloudPlan& plan, Neut
   std::vector<PortRequest> batch;
   auto flush = [&] {
     if (batch.empty()) return;
-    auto ids = api.create_ports(batch);
-    for (size_t i = 0; i < ids.size(); ++i) model.add_port(ids[i], batch[i].network_id, batch[i].host);
+    auto created = api.create_ports(batch);
+    for (size_t i = 0; i < created.size(); ++i) {
+      model.add_port(created[i].id, batch[i].network_id, batch[i].host, std::move(created[i].security_groups));
+    }
     batch.clear();
   };
   size_t port_number = 0;

@@ -138,9 +138,11 @@ class Churn {
         }
         before = hosts;
         change.sent = Clock::now();
-        port = api_.create_port({"churn-" + std::to_string(serial_++), network.project, network.id, host});
+        CreatedPort created =
+            api_.create_port({"churn-" + std::to_string(serial_++), network.project, network.id, host});
         change.answered = Clock::now();
-        model_.add_port(port, network.id, host);
+        port = created.id;
+        model_.add_port(port, network.id, host, std::move(created.security_groups));
         after = model_.hosts_of(network.id);
         ++result_.creates;
       } else {

@@ -32,6 +32,18 @@ TEST(CloudModelTest, SubnetsAreInTheViewOfEveryHostOfTheirNetwork) {
   EXPECT_TRUE(model.ideal_keys("h1").empty());
 }
 
+TEST(CloudModelTest, AHostHoldsTheSecurityGroupsOfItsOwnPortsOnly) {
+  CloudModel model;
+  model.add_port("p1", "n1", "h1", {"g1"});
+  model.add_port("p2", "n1", "h2", {"g1", "g2"});
+  EXPECT_EQ(model.ideal_keys("h1"), (Keys{"lport/p1", "net/n1", "rport/p2", "sg/g1", "sgm/g1"}));
+  EXPECT_EQ(model.ideal_entries("h2"), 7u);
+  ASSERT_TRUE(model.move_port("p2", "h1"));
+  EXPECT_EQ(model.ideal_keys("h1"),
+            (Keys{"lport/p1", "lport/p2", "net/n1", "sg/g1", "sg/g2", "sgm/g1", "sgm/g2"}));
+  EXPECT_TRUE(model.ideal_keys("h2").empty());
+}
+
 TEST(CloudModelTest, MoveAndRemoveKeepTheIndexesInStep) {
   CloudModel model;
   model.add_port("p1", "n1", "h1");
