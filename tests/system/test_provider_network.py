@@ -213,9 +213,17 @@ class ProviderNetworks(unittest.TestCase):
         self.assertEqual(vlan["provider:segmentation_id"], VLAN_ID)
         networks = {"flat": flat, "vlan": vlan}
         taps = {}
+        groups = set()
         for name, (net, host, address) in VMS.items():
             port = self.port(networks[net]["id"], host, address)
+            groups.update(port.get("security_groups", []))
             taps[name] = self.vm(name, port, host, address, networks[net].get("mtu") or 1450)
+        # The ports are in their project's default group, which keeps out whoever is not a
+        # member, such as the plain host: open ICMP, as an operator would for this check.
+        self.assertTrue(groups, "ports with port security get the default group")
+        for group in groups:
+            self.api("POST", "/v2.0/security-group-rules", {"security_group_rule": {
+                "security_group_id": group, "direction": "ingress", "ethertype": "IPv4", "protocol": "icmp"}})
         for name, (net, host, address) in VMS.items():
             self.wait_for(f"{name}'s port ACTIVE", lambda: self.api(
                 "GET", f"/v2.0/ports?fixed_ips=ip_address%3D{address}")["ports"][0]["status"] == "ACTIVE", 30)

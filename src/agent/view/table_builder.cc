@@ -1,10 +1,12 @@
 #include "agent/view/table_builder.h"
 
 #include <algorithm>
+#include <unordered_set>
 
-#include "common/ip_address.h"
 #include "agent/view/port_services.h"
+#include "agent/view/provider_uplinks.h"
 #include "agent/view/router_builder.h"
+#include "common/ip_address.h"
 #include "common/mac_address.h"
 
 namespace overcast::agent {
@@ -168,7 +170,17 @@ dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const Por
   add_remote_ports(view, table);
   add_routers(view, table);
   // After the routers: a router interface that owns the gateway address keeps its MAC.
-  for (auto& [vni, segment] : table.segments) add_dhcp_server_arp(segment);
+  // Not on a provider network: its gateway address may be a real router on the physical
+  // segment (the lab's `public` has `ext` there), whose ARP must not be answered for it.
+  // DHCP requests are taken by UDP port whatever MAC they are sent to, so renewals work
+  // either way.
+  std::unordered_set<uint32_t> provider_vnis;
+  for (const auto& [key, entry] : view) {
+    if (entry.has_network() && is_provider_network(entry.network())) provider_vnis.insert(entry.network().vni());
+  }
+  for (auto& [vni, segment] : table.segments) {
+    if (provider_vnis.count(vni) == 0) add_dhcp_server_arp(segment);
+  }
   if (policies) policies->apply(view, table);
   return table;
 }

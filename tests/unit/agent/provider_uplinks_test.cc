@@ -78,6 +78,23 @@ TEST_F(ProviderUplinksTest, ProviderSegmentsAreBridgedOntoOneUplink) {
   for (const auto& status : sink_.take_port_status_changes()) EXPECT_NE(status.port_id(), "uplink:physnet1");
 }
 
+TEST_F(ProviderUplinksTest, TheGatewayOfAProviderSubnetIsLeftToTheSegment) {
+  // On the physical segment the subnet's gateway may be a real router (the lab's `ext`):
+  // the DHCP server must not answer ARP for it there, as it does on overlay networks.
+  auto entries = flat_and_vlan();
+  entries.push_back(subnet("fs", "f", "203.0.113.0/24", "203.0.113.1"));
+  entries.push_back(network("o", 600));
+  entries.push_back(subnet("os", "o", "10.0.0.0/24", "10.0.0.1"));
+  entries.push_back(local_port("p3", "o", 600, "fa:16:3e:00:00:03", {"10.0.0.5"}));
+  std::string reason;
+  ASSERT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
+  const auto& table = *published_.back();
+  EXPECT_EQ(table.segments.at(400).arp.count(Ipv4Address::parse("203.0.113.1")->value), 0u);
+  EXPECT_FALSE(table.segments.at(400).dhcp_leases.empty()) << "DHCP itself is still served";
+  EXPECT_EQ(table.segments.at(600).arp.count(Ipv4Address::parse("10.0.0.1")->value), 1u)
+      << "the overlay network's server address still answers";
+}
+
 TEST_F(ProviderUplinksTest, TheUplinkClosesWhenNoNetworkNeedsIt) {
   std::string reason;
   ASSERT_TRUE(sink_.apply_snapshot(flat_and_vlan(), reason)) << reason;
