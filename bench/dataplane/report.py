@@ -86,7 +86,7 @@ def write_png(path, rows, systems, order, subtitle):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    colors = {"overcast": "#1f77b4", "overcast-routed": "#9ecae1", "kernel": "#2ca02c", "ovs": "#ff7f0e", "veth": "#7f7f7f"}
+    colors = {"overcast": "#1f77b4", "overcast-nosg": "#6baed6", "overcast-routed": "#9ecae1", "kernel": "#2ca02c", "ovs": "#ff7f0e", "veth": "#7f7f7f"}
     cols = 4
     nrows = (len(rows) + cols - 1) // cols
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.6 * nrows))

@@ -30,6 +30,7 @@ import deps  # noqa: E402
 import report  # noqa: E402
 import topo_kernel  # noqa: E402
 import topo_overcast  # noqa: E402
+import topo_overcast_nosg  # noqa: E402
 import topo_overcast_routed  # noqa: E402
 import topo_ovs  # noqa: E402
 import topo_veth  # noqa: E402
@@ -38,7 +39,7 @@ from sysutil import BenchError, Registry, leftover_namespaces, pids_in_namespace
 from topology import Names  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
-SYSTEMS = {m.NAME: m for m in (topo_overcast, topo_overcast_routed, topo_kernel, topo_ovs, topo_veth)}
+SYSTEMS = {m.NAME: m for m in (topo_overcast, topo_overcast_nosg, topo_overcast_routed, topo_kernel, topo_ovs, topo_veth)}
 ACTIVE = []  # registries of systems being built or measured, for signal/atexit teardown
 
 
