@@ -13,6 +13,7 @@ need ovsdb-server openvswitch-switch
 need ethtool ethtool
 need ss iproute2
 need ping iputils-ping
+need curl curl
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib"
 
 if [ -z "$missing" ]; then

@@ -7,7 +7,7 @@ import shutil
 # command -> Debian package
 COMMANDS = {
     "ip": "iproute2", "bridge": "iproute2", "ss": "iproute2", "ethtool": "ethtool",
-    "ping": "iputils-ping", "iperf3": "iperf3", "ovsdb-tool": "openvswitch-switch",
+    "ping": "iputils-ping", "iperf3": "iperf3", "curl": "curl", "ovsdb-tool": "openvswitch-switch",
     "ovsdb-server": "openvswitch-switch", "ovs-vswitchd": "openvswitch-switch",
     "ovs-vsctl": "openvswitch-switch", "ovs-appctl": "openvswitch-switch",
 }
