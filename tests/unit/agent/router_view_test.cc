@@ -6,6 +6,7 @@
 
 #include "agent/view/agent_view_sink.h"
 #include "agent/view/view_validator.h"
+#include "table_capture_fixture.h"
 #include "view_test_util.h"
 
 namespace overcast::agent {
@@ -95,18 +96,7 @@ TEST(RouterEntryValidationTest, InterfaceVniMustBeItsNetworks) {
   EXPECT_EQ(validate_removal_key("router/R"), std::nullopt);
 }
 
-class RouterTableTest : public ::testing::Test {
- protected:
-  RouterTableTest() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {}
-  const dataplane::ForwardingTable& apply(const std::vector<sb::ViewEntry>& entries) {
-    std::string reason;
-    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
-    return *tables_.back();
-  }
-  FakePortDriver driver_;
-  std::vector<Table> tables_;
-  AgentViewSink sink_;
-};
+class RouterTableTest : public TableCaptureTest {};
 
 uint32_t v4(const char* text) { return Ipv4Address::parse(text)->value; }
 

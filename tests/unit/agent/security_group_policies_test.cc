@@ -7,6 +7,7 @@
 
 #include "agent/view/agent_view_sink.h"
 #include "agent/view/security_group_policies.h"
+#include "table_capture_fixture.h"
 #include "view_test_util.h"
 
 namespace overcast::agent {
@@ -97,14 +98,8 @@ TEST(SecurityGroupValidation, MalformedRulesAreRefusedNamingTheRuleAndField) {
   EXPECT_EQ(validate_removal_key("sgm/g1"), std::nullopt);
 }
 
-class SecurityGroupPoliciesTest : public ::testing::Test {
+class SecurityGroupPoliciesTest : public TableCaptureTest {
  protected:
-  SecurityGroupPoliciesTest() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {}
-  const dataplane::ForwardingTable& apply(const std::vector<sb::ViewEntry>& entries) {
-    std::string reason;
-    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
-    return *tables_.back();
-  }
   const dataplane::PortEntry& port(const dataplane::ForwardingTable& t, const std::string& id) {
     for (const auto& p : t.ports) {
       if (p.port_id == id) return p;
@@ -112,9 +107,6 @@ class SecurityGroupPoliciesTest : public ::testing::Test {
     ADD_FAILURE() << "no port " << id;
     return t.ports.front();
   }
-  FakePortDriver driver_;
-  std::vector<Table> tables_;
-  AgentViewSink sink_;
 };
 
 TEST_F(SecurityGroupPoliciesTest, PortsGetTheirGroupsRulesAndTheRemoteMembers) {

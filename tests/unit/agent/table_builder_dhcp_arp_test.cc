@@ -5,6 +5,7 @@
 
 #include "agent/view/agent_view_sink.h"
 #include "agent/view/port_services.h"
+#include "table_capture_fixture.h"
 #include "view_test_util.h"
 
 namespace overcast::agent {
@@ -15,20 +16,7 @@ using Table = std::shared_ptr<const dataplane::ForwardingTable>;
 
 MacAddress mac(const char* text) { return *MacAddress::parse(text); }
 
-class DhcpServerArpTest : public ::testing::Test {
- protected:
-  DhcpServerArpTest() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {}
-
-  const dataplane::ForwardingTable& apply(const std::vector<sb::ViewEntry>& entries) {
-    std::string reason;
-    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
-    return *tables_.back();
-  }
-
-  FakePortDriver driver_;
-  std::vector<Table> tables_;
-  AgentViewSink sink_;
-};
+class DhcpServerArpTest : public TableCaptureTest {};
 
 TEST_F(DhcpServerArpTest, ServerIdentifierOfEachEnabledSubnetAnswersWithTheServerMac) {
   auto dhcp_off = subnet("s3", "blue", "10.3.0.0/24", "10.3.0.1");

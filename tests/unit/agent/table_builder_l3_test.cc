@@ -7,6 +7,7 @@
 #include "agent/view/port_services.h"
 #include "agent/view/table_builder.h"
 #include "common/ip_address.h"
+#include "table_capture_fixture.h"
 #include "view_test_util.h"
 
 namespace overcast::agent {
@@ -20,23 +21,13 @@ using Table = std::shared_ptr<const dataplane::ForwardingTable>;
 IpAddress addr(const char* text) { return *IpAddress::parse(text); }
 MacAddress mac(const char* text) { return *MacAddress::parse(text); }
 
-class TableBuilderL3Test : public ::testing::Test {
+class TableBuilderL3Test : public TableCaptureTest {
  protected:
-  TableBuilderL3Test() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {}
-
-  const dataplane::ForwardingTable& apply(const std::vector<sb::ViewEntry>& entries) {
-    std::string reason;
-    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
-    return *tables_.back();
-  }
   const dataplane::PortEntry& port_of(const dataplane::ForwardingTable& t, const char* mac_text, uint32_t vni) {
     const auto& dest = t.find_segment(vni)->macs.at(mac(mac_text));
     return t.ports.at(dest.port);
   }
 
-  FakePortDriver driver_;
-  std::vector<Table> tables_;
-  AgentViewSink sink_;
 };
 
 TEST_F(TableBuilderL3Test, SubnetsLandOnTheirNetworksSegmentOnly) {

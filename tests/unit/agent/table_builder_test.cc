@@ -6,6 +6,7 @@
 
 #include "agent/view/agent_view_sink.h"
 #include "common/ip_address.h"
+#include "table_capture_fixture.h"
 #include "view_test_util.h"
 
 namespace overcast::agent {
@@ -20,20 +21,7 @@ using Table = std::shared_ptr<const dataplane::ForwardingTable>;
 uint32_t ip(const char* text) { return Ipv4Address::parse(text)->value; }
 MacAddress mac(const char* text) { return *MacAddress::parse(text); }
 
-class TableBuilderTest : public ::testing::Test {
- protected:
-  TableBuilderTest() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {}
-
-  const dataplane::ForwardingTable& apply(const std::vector<sb::ViewEntry>& entries) {
-    std::string reason;
-    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
-    return *tables_.back();
-  }
-
-  FakePortDriver driver_;
-  std::vector<Table> tables_;
-  AgentViewSink sink_;
-};
+class TableBuilderTest : public TableCaptureTest {};
 
 TEST_F(TableBuilderTest, BuildsSegmentsMacsArpAndVteps) {
   const auto& t = apply({
