@@ -3,9 +3,14 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "controller/api/api_server.h"
 #include "controller/main/controller_flags.h"
@@ -123,11 +128,24 @@ int main(int argc, char** argv) {
     southbound->stop();
     return 1;
   }
+  // Gateway failover: a gateway host's liveness is re-checked twice a second, so a dead
+  // active host's routers move to the standby within that (plus the time the stream
+  // takes to break, or the agent timeout when it does not).
+  std::jthread gateway_liveness([&model](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    std::unique_lock lock(mutex);
+    while (!wake.wait_for(lock, stop, std::chrono::milliseconds(500), [&stop] { return stop.stop_requested(); })) {
+      model.refresh_gateway_liveness();
+    }
+  });
   spdlog::info("overcast-controller ready (store {}, network MTU {})", store_name, model.max_network_mtu());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("signal {} received, stopping", signal_number);
+  gateway_liveness.request_stop();
+  gateway_liveness.join();
   api.stop();
   southbound->stop();
   spdlog::info("overcast-controller stopped");

@@ -8,6 +8,7 @@
 #include "controller/model/identity.h"
 #include "controller/model/logical_model.h"
 #include "controller/model/static_vtep_rules.h"
+#include "controller/model/topology_facts.h"
 
 namespace overcast::controller {
 
@@ -93,6 +94,31 @@ void LogicalModel::agent_disconnected(const std::string& host) {
   std::lock_guard live(liveness_mutex_);
   auto it = liveness_.find(host);
   if (it != liveness_.end()) it->second.connected = false;
+}
+
+void LogicalModel::refresh_gateway_liveness() {
+  std::unique_lock lock(mutex_);
+  ChangeSet changes;
+  {
+    std::lock_guard live(liveness_mutex_);
+    for (const auto& [id, agent] : state_.agents()) {
+      if (agent.kind != HostKind::kAgent || !agent.gateway) continue;
+      const bool alive = agent_alive(agent.host);
+      const bool reported_alive = gateway_reported_dead_.count(agent.host) == 0;
+      if (alive == reported_alive) continue;
+      if (alive) {
+        gateway_reported_dead_.erase(agent.host);
+      } else {
+        gateway_reported_dead_.insert(agent.host);
+      }
+      spdlog::info("gateway host {} is {}: routers' gateways re-elected", agent.host, alive ? "alive" : "dead");
+      changes.hosts.push_back(host_facts(agent, alive));
+    }
+  }
+  if (changes.empty()) return;
+  dispatcher_.enqueue(std::move(changes));
+  lock.unlock();
+  dispatcher_.deliver();
 }
 
 Status LogicalModel::delete_agent(const std::string& id) {

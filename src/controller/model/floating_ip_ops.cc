@@ -138,7 +138,9 @@ FloatingIpView LogicalModel::floating_ip_view(const FloatingIp& floating_ip) con
   FloatingIpView view{floating_ip, "DOWN"};
   if (floating_ip.router_id.empty()) return view;
   // Active when something can do its NAT: an alive gateway host of its router.
-  for (const auto& gateway : gateway_agents()) {
+  const Router* router = state_.find_router(floating_ip.router_id);
+  if (router == nullptr) return view;
+  for (const auto& gateway : gateway_agents(*router)) {
     if (gateway.ha_state == "active") view.status = "ACTIVE";
   }
   return view;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -124,6 +125,11 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   Result<PortView> update_port(const std::string& id, const PortUpdate& update);
   Status delete_port(const std::string& id);
 
+  // Gateway hosts whose liveness flipped since the last call are re-sent to the
+  // listener (HostFacts.alive), so the compiler re-elects routers' gateway hosts. Called
+  // periodically (the controller: every 500 ms); liveness itself is not a write.
+  void refresh_gateway_liveness();
+
   std::vector<AgentView> list_agents() const;
   Result<AgentView> show_agent(const std::string& id) const;
   // Only dead agents may be deleted: a live one would re-register at once. A static
@@ -153,8 +159,9 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   Status delete_router(const std::string& id);
   Result<RouterInterfaceInfo> add_router_interface(const std::string& id, const RouterInterfaceRequest& request);
   Result<RouterInterfaceInfo> remove_router_interface(const std::string& id, const RouterInterfaceRequest& request);
-  // The gateway hosts of a router with an external gateway: every gateway agent,
-  // highest priority first; the first alive one is active. Empty without a gateway.
+  // The gateway hosts of a router with an external gateway: every gateway agent that maps
+  // the external network's physnet, highest priority first; the first alive one is
+  // active (gateway_election.h). Empty without a gateway.
   Result<std::vector<L3AgentView>> router_l3_agents(const std::string& id) const;
 
   std::vector<FloatingIpView> list_floating_ips() const;
@@ -215,7 +222,8 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   RouterView router_view(const Router& router) const;
   FloatingIpView floating_ip_view(const FloatingIp& floating_ip) const;  // needs liveness_mutex_ held
   SecurityGroupView security_group_view(const SecurityGroup& group) const;
-  std::vector<L3AgentView> gateway_agents() const;  // needs liveness_mutex_ held
+  // The router's gateway hosts in election order (gateway_election.h); needs liveness_mutex_ held.
+  std::vector<L3AgentView> gateway_agents(const Router& router) const;
   Status load_records();
   void apply_remote_puts(Transaction& tx, const std::vector<StoredRecord>& puts);
   void apply_remote_deletes(Transaction& tx, const std::vector<RecordKey>& deletes);
@@ -235,6 +243,8 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   mutable std::mutex liveness_mutex_;
   std::map<std::string, Liveness> liveness_;  // by host
   std::map<std::string, bool> port_up_;       // by port id, as last reported
+  // Gateway hosts told to the listener as dead (absent: alive, as host_facts() says).
+  std::set<std::string> gateway_reported_dead_;  // under mutex_ (exclusive)
 };
 
 }  // namespace overcast::controller

@@ -1,10 +1,13 @@
 // Router writes: create/update/delete, the external gateway (a port on an external
 // network), static routes, and which gateway hosts serve a router.
 #include <algorithm>
+#include <map>
 
 #include "controller/model/identity.h"
 #include "controller/model/logical_model.h"
 #include "controller/model/router_queries.h"
+#include "controller/model/topology_facts.h"
+#include "controller/topology/gateway_election.h"
 
 namespace overcast::controller {
 
@@ -156,20 +159,26 @@ Status LogicalModel::delete_router(const std::string& id) {
   });
 }
 
-std::vector<L3AgentView> LogicalModel::gateway_agents() const {
+std::vector<L3AgentView> LogicalModel::gateway_agents(const Router& router) const {
   std::vector<L3AgentView> out;
+  if (!router.gateway) return out;
+  const Network* external = state_.find_network(router.gateway->network_id);
+  std::vector<GatewayCandidate> candidates;
+  std::map<std::string, const Agent*> by_host;
   for (const auto& [id, agent] : state_.agents()) {
-    if (agent.kind == HostKind::kAgent && agent.gateway) out.push_back({agent_view(agent), "standby"});
-  }
-  // Highest priority first; the host name breaks ties so every controller agrees.
-  std::sort(out.begin(), out.end(), [](const L3AgentView& a, const L3AgentView& b) {
-    if (a.agent.agent.gateway_priority != b.agent.agent.gateway_priority) {
-      return a.agent.agent.gateway_priority > b.agent.agent.gateway_priority;
+    if (agent.kind != HostKind::kAgent || !agent.gateway) continue;
+    // A host that cannot reach the external segment cannot serve it.
+    if (external != nullptr && !external->physical_network.empty() &&
+        !agent_maps_physnet(agent, external->physical_network)) {
+      continue;
     }
-    return a.agent.agent.host < b.agent.agent.host;
-  });
-  auto active = std::find_if(out.begin(), out.end(), [](const L3AgentView& v) { return v.agent.alive; });
-  if (active != out.end()) active->ha_state = "active";
+    candidates.push_back({agent.host, agent.gateway_priority, agent_alive(agent.host)});
+    by_host[agent.host] = &agent;
+  }
+  const std::optional<size_t> active = elect_gateway(candidates);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    out.push_back({agent_view(*by_host.at(candidates[i].host)), active == i ? "active" : "standby"});
+  }
   return out;
 }
 
@@ -178,8 +187,7 @@ Result<std::vector<L3AgentView>> LogicalModel::router_l3_agents(const std::strin
   std::lock_guard live(liveness_mutex_);
   const Router* r = state_.find_router(id);
   if (!r) return router_not_found(id);
-  if (!r->gateway) return std::vector<L3AgentView>{};
-  return gateway_agents();
+  return gateway_agents(*r);
 }
 
 }  // namespace overcast::controller

@@ -14,8 +14,11 @@ NetworkFacts network_facts(const Network& network) {
   return facts;
 }
 
-HostFacts host_facts(const Agent& agent) {
+HostFacts host_facts(const Agent& agent, bool alive) {
   HostFacts facts{agent.host, agent.underlay_ip};
+  facts.gateway = agent.kind == HostKind::kAgent && agent.gateway;
+  facts.gateway_priority = agent.gateway_priority;
+  facts.alive = alive;
   for (const auto& text : agent.bridge_mappings) {
     std::string error;  // registration refused bad mappings: this cannot fail
     if (auto mapping = parse_bridge_mapping(text, error)) facts.physnets.push_back(mapping->physical_network);

@@ -10,8 +10,9 @@ namespace overcast::controller {
 
 NetworkFacts network_facts(const Network& network);
 SubnetFacts subnet_facts(const Subnet& subnet);
-// The physical networks of its bridge mappings travel with it (sorted, unique).
-HostFacts host_facts(const Agent& agent);
+// The physical networks of its bridge mappings travel with it (sorted, unique), and
+// for a gateway host its election inputs (`alive` as the model sees it now).
+HostFacts host_facts(const Agent& agent, bool alive = true);
 // Whether the host maps an interface to `physical_network` (--bridge-mappings).
 bool agent_maps_physnet(const Agent& agent, const std::string& physical_network);
 // A pair without MAC gets the port's, as Neutron shows it.

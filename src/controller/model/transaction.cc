@@ -206,7 +206,8 @@ ChangeSet Transaction::change_set() const {
   for (const auto& [id, original] : agents_) {
     const Agent* a = state_.find_agent(id);
     if (a && (!original || original->underlay_ip != a->underlay_ip || original->host != a->host ||
-              original->bridge_mappings != a->bridge_mappings)) {
+              original->bridge_mappings != a->bridge_mappings || original->gateway != a->gateway ||
+              original->gateway_priority != a->gateway_priority)) {
       changes.hosts.push_back(host_facts(*a));
     } else if (!a && original) {
       changes.removed_hosts.push_back(original->host);
@@ -218,6 +219,11 @@ ChangeSet Transaction::change_set() const {
   for (const auto& [id, original] : ports_) {
     add_router_of_port(original ? &*original : nullptr, router_ids);
     add_router_of_port(state_.find_port(id), router_ids);
+  }
+  // And its floating IPs: a floating IP moving between routers re-sends both.
+  for (const auto& [id, original] : floating_ips_) {
+    if (original && !original->router_id.empty()) router_ids.insert(original->router_id);
+    if (const FloatingIp* f = state_.find_floating_ip(id); f && !f->router_id.empty()) router_ids.insert(f->router_id);
   }
   for (const auto& id : router_ids) {
     if (const Router* r = state_.find_router(id)) {

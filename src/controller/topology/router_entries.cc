@@ -13,7 +13,8 @@ bool is_router_slice(const std::string& slice_id) { return slice_id.compare(0, k
 
 std::string router_id_of_slice(const std::string& slice_id) { return slice_id.substr(kRouterPrefixSize); }
 
-sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network) {
+sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network,
+                                const GatewayPlacement& gateway) {
   sb::ViewEntry entry;
   entry.set_key(router_key(router.id));
   auto* body = entry.mutable_router();
@@ -35,6 +36,22 @@ sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& 
     auto* out = body->add_routes();
     out->set_destination(route.destination);
     out->set_nexthop(route.nexthop);
+  }
+  if (router.external) {
+    auto* out = body->mutable_external();
+    out->set_network_id(router.external->network_id);
+    out->set_address(router.external->address);
+    out->set_mac(router.external->mac);
+    out->set_enable_snat(router.external->enable_snat);
+    out->set_gateway_ip(router.external->gateway_ip);
+    out->set_gateway_host(gateway.host);
+    out->set_gateway_vtep(gateway.vtep);
+  }
+  for (const auto& floating : router.floating_ips) {
+    auto* out = body->add_floating_ips();
+    out->set_floating_ip(floating.floating_ip);
+    out->set_fixed_ip(floating.fixed_ip);
+    out->set_port_id(floating.port_id);
   }
   return entry;
 }

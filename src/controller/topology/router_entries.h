@@ -20,6 +20,12 @@ std::string router_id_of_slice(const std::string& slice_id);
 // Interfaces on a network the compiler does not know (no VNI yet) are left out; they
 // appear when the network does.
 using NetworkLookup = std::function<const NetworkFacts*(const std::string& network_id)>;
-sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network);
+// Where the router's external gateway is served now ("" both: nowhere).
+struct GatewayPlacement {
+  std::string host;
+  std::string vtep;  // its underlay IP
+};
+sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network,
+                                const GatewayPlacement& gateway = {});
 
 }  // namespace overcast::controller

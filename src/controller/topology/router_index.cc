@@ -30,9 +30,18 @@ std::set<std::string> RouterIndex::neighbours(const std::string& network_id) con
   return out;
 }
 
+const std::set<std::string>* RouterIndex::routers_external_on(const std::string& network_id) const {
+  auto it = external_network_routers_.find(network_id);
+  return it == external_network_routers_.end() ? nullptr : &it->second;
+}
+
 void RouterIndex::upsert(const RouterFacts& router) {
   remove(router.id);
   for (const auto& network_id : networks_of(router)) network_routers_[network_id].insert(router.id);
+  if (router.external) {
+    external_routers_.insert(router.id);
+    external_network_routers_[router.external->network_id].insert(router.id);
+  }
   routers_[router.id] = router;
 }
 
@@ -44,6 +53,14 @@ void RouterIndex::remove(const std::string& id) {
     if (net == network_routers_.end()) continue;
     net->second.erase(id);
     if (net->second.empty()) network_routers_.erase(net);
+  }
+  if (const auto& external = it->second.external) {
+    external_routers_.erase(id);
+    auto net = external_network_routers_.find(external->network_id);
+    if (net != external_network_routers_.end()) {
+      net->second.erase(id);
+      if (net->second.empty()) external_network_routers_.erase(net);
+    }
   }
   routers_.erase(it);
 }

@@ -19,6 +19,11 @@ class RouterIndex {
   // Networks connected to `network_id` by one router, itself excluded. One hop only: a
   // host routes through the routers of its own networks, never router to router.
   std::set<std::string> neighbours(const std::string& network_id) const;
+  // Ids of the routers with an external gateway (on any network); their gateway host
+  // is re-elected when a gateway host changes.
+  const std::set<std::string>& routers_with_external() const { return external_routers_; }
+  // Ids of the routers whose external gateway is on `network_id`; null when none.
+  const std::set<std::string>* routers_external_on(const std::string& network_id) const;
 
   void upsert(const RouterFacts& router);
   void remove(const std::string& id);
@@ -28,6 +33,8 @@ class RouterIndex {
  private:
   std::unordered_map<std::string, RouterFacts> routers_;
   std::unordered_map<std::string, std::set<std::string>> network_routers_;  // network -> routers
+  std::set<std::string> external_routers_;
+  std::unordered_map<std::string, std::set<std::string>> external_network_routers_;  // external network -> routers
 };
 
 // The distinct networks of a router's interfaces.

@@ -33,8 +33,20 @@ class TopologyIndex {
 
   void upsert_network(const NetworkFacts& network) { networks_[network.id] = network; }
   void remove_network(const std::string& id) { networks_.erase(id); }
-  void upsert_host(const HostFacts& host) { hosts_[host.host] = host; }
-  void remove_host(const std::string& name) { hosts_.erase(name); }
+  void upsert_host(const HostFacts& host) {
+    hosts_[host.host] = host;
+    if (host.gateway) {
+      gateway_hosts_.insert(host.host);
+    } else {
+      gateway_hosts_.erase(host.host);
+    }
+  }
+  void remove_host(const std::string& name) {
+    hosts_.erase(name);
+    gateway_hosts_.erase(name);
+  }
+  // Registered hosts started with --gateway (alive or not).
+  const std::set<std::string>& gateway_hosts() const { return gateway_hosts_; }
   void upsert_subnet(const SubnetFacts& subnet);
   void remove_subnet(const std::string& id);
   void upsert_port(const PortFacts& port);
@@ -53,6 +65,7 @@ class TopologyIndex {
   std::unordered_map<std::string, SubnetFacts> subnets_;
   std::unordered_map<std::string, std::set<std::string>> network_subnets_;  // network -> subnets
   std::unordered_map<std::string, HostFacts> hosts_;
+  std::set<std::string> gateway_hosts_;
   std::unordered_map<std::string, Members> members_;                         // network -> hosts
   std::unordered_map<std::string, std::set<std::string>> host_networks_;   // host -> networks
 };

@@ -91,14 +91,32 @@ struct RouterInterfaceFacts {
   bool operator==(const RouterInterfaceFacts&) const = default;
 };
 
-// A router as the hosts that route for it need it. The external gateway is not here
-// yet: the L3 gateway adds it.
+// A router's external gateway: its port on the external network.
+struct RouterExternalFacts {
+  std::string network_id;
+  std::string address;     // "203.0.113.10/24" (the external subnet's prefix length)
+  std::string mac;
+  bool enable_snat = true;
+  std::string gateway_ip;  // the external subnet's gateway, "" none
+  bool operator==(const RouterExternalFacts&) const = default;
+};
+
+struct FloatingIpFacts {
+  std::string floating_ip;
+  std::string fixed_ip;
+  std::string port_id;
+  bool operator==(const FloatingIpFacts&) const = default;
+};
+
+// A router as the hosts that route for it need it.
 struct RouterFacts {
   std::string id;
   std::string project_id;
   bool admin_up = true;
   std::vector<RouterInterfaceFacts> interfaces;
   std::vector<HostRouteFacts> routes;  // static routes: destination via nexthop
+  std::optional<RouterExternalFacts> external{};  // nullopt: no external gateway
+  std::vector<FloatingIpFacts> floating_ips{};    // associated ones, sorted by floating IP
   bool operator==(const RouterFacts&) const = default;
 };
 
@@ -106,6 +124,12 @@ struct HostFacts {
   std::string host;
   std::string underlay_ip;
   std::vector<std::string> physnets{};  // of its bridge mappings, sorted: the provider networks it can bind
+  // An L3 gateway host (--gateway) and its election inputs (gateway_election.h). `alive`
+  // matters only for gateway hosts: the model re-sends their facts when it flips.
+  bool gateway = false;
+  uint32_t gateway_priority = 0;
+  bool alive = true;
+  bool operator==(const HostFacts&) const = default;
 };
 
 // Upserts replace whatever the listener held under the same id.

@@ -134,11 +134,16 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
   if (const auto* router_ids = routers_.routers_of(id)) {
     for (const auto& router_id : *router_ids) work[router_key(router_id)].all_full = true;
   }
+  // The external network of routers: whether (and where) they have a gateway host.
+  const bool external = routers_.routers_external_on(id) != nullptr;
+  std::map<std::string, std::string> elected_before;
+  if (external) elected_before = gateway_election();
   if (updated != nullptr) {
     index_.upsert_network(*updated);
   } else {
     index_.remove_network(id);
   }
+  if (external) mark_gateway_moves(elected_before, "", work);
 }
 
 // A host's underlay IP appears in other hosts' flood lists and remote ports of the
@@ -148,10 +153,12 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
 void ViewCompiler::change_host(const std::string& name, const HostFacts* updated, Work& work) {
   const HostFacts* current = index_.host(name);
   if (current == nullptr && updated == nullptr) return;
-  if (current != nullptr && updated != nullptr && current->underlay_ip == updated->underlay_ip &&
-      current->physnets == updated->physnets) {
-    return;
-  }
+  if (current != nullptr && updated != nullptr && *current == *updated) return;
+  // A gateway host's change (liveness, priority, mappings, address) may move routers'
+  // gateways: elected before, compared after.
+  const bool gateway_related = (current != nullptr && current->gateway) || (updated != nullptr && updated->gateway);
+  std::map<std::string, std::string> elected_before;
+  if (gateway_related) elected_before = gateway_election();
   // Its bridge mappings decide whether its ports of provider networks bind at all.
   const bool physnets_changed = (current ? current->physnets : std::vector<std::string>{}) !=
                                 (updated ? updated->physnets : std::vector<std::string>{});
@@ -173,6 +180,7 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
   } else {
     index_.remove_host(name);
   }
+  if (gateway_related) mark_gateway_moves(elected_before, name, work);
 }
 
 // A subnet is one entry in its network's slice: only the hosts of that network (of the

@@ -19,6 +19,10 @@
 // router R gets "router/R" and "sees" every network R connects: their net entry (no
 // flood list: it has no ports there), subnets and remote ports, so it can route to
 // them. The members of such a network list it in routed_vteps, never in flood lists.
+// A router with an external gateway also goes to its active gateway host (the highest
+// priority alive --gateway host mapping the external network's physnet), which sees the
+// router's networks the same way and holds the external network's entry; the router
+// entry names that host's VTEP (gateway_vtep) for the others.
 //
 // Incremental: a change marks only the (host, network) slices and keys it concerns,
 // using the index before and after the change; only those are recomputed and diffed.
@@ -113,6 +117,16 @@ class ViewCompiler : public TopologyListener {
   // Hosts holding the slice: a network's members and routed hosts, or a router's hosts.
   std::set<std::string> slice_hosts(const std::string& slice_id) const;
   std::set<std::string> router_hosts(const RouterFacts& router) const;
+  // L3 gateway: the router's active gateway host ("" none), the election of every router
+  // with an external gateway, what a change of it dirties, and the hosts that hold
+  // `network_id` as the external network of a router they serve.
+  std::string active_gateway(const RouterFacts& router) const;
+  std::map<std::string, std::string> gateway_election() const;  // router id -> host
+  // `changed_host`: a host whose facts changed ("" none): its routers are marked even
+  // when it stays their gateway.
+  void mark_gateway_moves(const std::map<std::string, std::string>& before, const std::string& changed_host,
+                          Work& work) const;
+  std::set<std::string> external_gateway_hosts(const std::string& network_id) const;
   bool sees(const std::string& host, const std::string& network_id) const;
   sb::ViewEntry network_entry_for(const std::string& host, const NetworkFacts& network) const;
   EntryRef router_entry_for(const std::string& host, const std::string& slice_id) const;

@@ -1,8 +1,12 @@
 // The view compiler's distributed routers: who holds a router's entry, which networks a
 // host sees through its routers, and what a router change dirties. A router change
-// concerns only the hosts of the networks it connects (before and after the change).
+// concerns only the hosts of the networks it connects (before and after the change),
+// and its active gateway host (gateway_election.h), which holds the router, its
+// networks (routed into, no flood list) and its external network.
 #include <algorithm>
 
+#include "controller/topology/gateway_election.h"
+#include "controller/topology/provider_binding.h"
 #include "controller/topology/router_entries.h"
 #include "controller/topology/view_compiler.h"
 #include "controller/topology/view_entries.h"
@@ -23,6 +27,15 @@ void ViewCompiler::change_router(const std::string& id, const RouterFacts* updat
       auto& network_work = work[network_id];
       network_work.keys.insert(network_key(network_id));
       for (const auto& host : routed_hosts(network_id)) network_work.full_hosts.insert(host);
+    }
+    // The gateway host holds the external network for the router (before and after).
+    const RouterFacts* router = routers_.router(id);
+    if (router != nullptr && router->external) {
+      const std::string gateway = active_gateway(*router);
+      if (!gateway.empty()) {
+        work[router->external->network_id].full_hosts.insert(gateway);
+        for (const auto& network_id : networks_of(*router)) work[network_id].full_hosts.insert(gateway);
+      }
     }
   };
   mark_routed();
@@ -48,9 +61,77 @@ void ViewCompiler::mark_routed_reach(const std::string& host, const std::string&
   }
 }
 
+std::string ViewCompiler::active_gateway(const RouterFacts& router) const {
+  if (!router.external) return {};
+  const NetworkFacts* external = index_.network(router.external->network_id);
+  if (external == nullptr) return {};
+  std::vector<GatewayCandidate> candidates;
+  for (const auto& name : index_.gateway_hosts()) {
+    const HostFacts* host = index_.host(name);
+    if (host == nullptr || host->underlay_ip.empty() || !host_can_bind(host, *external)) continue;
+    candidates.push_back({name, host->gateway_priority, host->alive});
+  }
+  const auto active = elect_gateway(candidates);
+  return active ? candidates[*active].host : std::string();
+}
+
+std::map<std::string, std::string> ViewCompiler::gateway_election() const {
+  std::map<std::string, std::string> elected;
+  for (const auto& router_id : routers_.routers_with_external()) {
+    elected[router_id] = active_gateway(*routers_.router(router_id));
+  }
+  return elected;
+}
+
+void ViewCompiler::mark_gateway_moves(const std::map<std::string, std::string>& before,
+                                      const std::string& changed_host, Work& work) const {
+  const std::map<std::string, std::string> after = gateway_election();
+  for (const auto& [router_id, now] : after) {
+    auto it = before.find(router_id);
+    const std::string was = it == before.end() ? std::string() : it->second;
+    // The gateway stayed, but its own facts (its underlay IP) may be in the entries.
+    if (was == now && (now.empty() || now != changed_host)) continue;
+    const RouterFacts& router = *routers_.router(router_id);
+    // Every host of the router: its entry names the gateway VTEP.
+    auto& router_work = work[router_key(router_id)];
+    router_work.all_full = true;
+    for (const auto* host : {&was, &now}) {
+      if (host->empty()) continue;
+      router_work.full_hosts.insert(*host);
+      work[router.external->network_id].full_hosts.insert(*host);
+      for (const auto& network_id : networks_of(router)) {
+        auto& network_work = work[network_id];
+        network_work.full_hosts.insert(*host);
+        network_work.keys.insert(network_key(network_id));  // its members' routed_vteps
+      }
+    }
+  }
+}
+
+std::set<std::string> ViewCompiler::external_gateway_hosts(const std::string& network_id) const {
+  std::set<std::string> hosts;
+  if (const auto* router_ids = routers_.routers_external_on(network_id)) {
+    for (const auto& router_id : *router_ids) {
+      std::string gateway = active_gateway(*routers_.router(router_id));
+      if (!gateway.empty()) hosts.insert(std::move(gateway));
+    }
+  }
+  return hosts;
+}
+
 std::set<std::string> ViewCompiler::routed_hosts(const std::string& network_id) const {
   std::set<std::string> hosts;
   const auto* own_members = index_.members(network_id);
+  // The active gateway host of each router of the network routes into it (to and from
+  // the external network), whether or not it has ports of its own there.
+  if (const auto* router_ids = routers_.routers_of(network_id)) {
+    for (const auto& router_id : *router_ids) {
+      std::string gateway = active_gateway(*routers_.router(router_id));
+      if (!gateway.empty() && (own_members == nullptr || own_members->count(gateway) == 0)) {
+        hosts.insert(std::move(gateway));
+      }
+    }
+  }
   for (const auto& neighbour : routers_.neighbours(network_id)) {
     const auto* members = index_.members(neighbour);
     if (members == nullptr) continue;
@@ -63,6 +144,7 @@ std::set<std::string> ViewCompiler::routed_hosts(const std::string& network_id) 
 
 std::set<std::string> ViewCompiler::router_hosts(const RouterFacts& router) const {
   std::set<std::string> hosts;
+  if (std::string gateway = active_gateway(router); !gateway.empty()) hosts.insert(std::move(gateway));
   for (const auto& network_id : networks_of(router)) {
     if (const auto* members = index_.members(network_id)) {
       for (const auto& [host, ports] : *members) hosts.insert(host);
@@ -77,6 +159,7 @@ std::set<std::string> ViewCompiler::slice_hosts(const std::string& slice_id) con
     return router != nullptr ? router_hosts(*router) : std::set<std::string>{};
   }
   std::set<std::string> hosts = routed_hosts(slice_id);
+  hosts.merge(external_gateway_hosts(slice_id));
   if (const auto* members = index_.members(slice_id)) {
     for (const auto& [host, ports] : *members) hosts.insert(host);
   }
@@ -87,6 +170,14 @@ bool ViewCompiler::sees(const std::string& host, const std::string& network_id) 
   if (index_.host_has_ports_in(host, network_id)) return true;
   for (const auto& neighbour : routers_.neighbours(network_id)) {
     if (index_.host_has_ports_in(host, neighbour)) return true;
+  }
+  if (index_.gateway_hosts().count(host) == 0) return false;
+  // A gateway host sees the internal and external networks of the routers it serves.
+  for (const auto* router_ids : {routers_.routers_of(network_id), routers_.routers_external_on(network_id)}) {
+    if (router_ids == nullptr) continue;
+    for (const auto& router_id : *router_ids) {
+      if (active_gateway(*routers_.router(router_id)) == host) return true;
+    }
   }
   return false;
 }
@@ -110,11 +201,14 @@ sb::ViewEntry ViewCompiler::network_entry_for(const std::string& host, const Net
 EntryRef ViewCompiler::router_entry_for(const std::string& host, const std::string& slice_id) const {
   const RouterFacts* router = routers_.router(router_id_of_slice(slice_id));
   if (router == nullptr) return nullptr;
-  bool holds = false;
+  const std::string gateway = active_gateway(*router);
+  bool holds = host == gateway;
   for (const auto& network_id : networks_of(*router)) holds = holds || index_.host_has_ports_in(host, network_id);
   if (!holds) return nullptr;
+  const HostFacts* gateway_facts = gateway.empty() ? nullptr : index_.host(gateway);
   return std::make_shared<const sb::ViewEntry>(
-      make_router_entry(*router, [this](const std::string& id) { return index_.network(id); }));
+      make_router_entry(*router, [this](const std::string& id) { return index_.network(id); },
+                        {gateway, gateway_facts != nullptr ? gateway_facts->underlay_ip : std::string()}));
 }
 
 }  // namespace overcast::controller

@@ -92,9 +92,11 @@ TEST_F(GatewayHosts, ActiveIsTheHighestPriorityAliveOne) {
   const std::string router = make_router("p", ext);
   const std::string no_gateway = make_router();
   std::string error;
-  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", true, 10, {}}, error));
-  ASSERT_TRUE(model->register_agent({"hv2", "192.0.2.2", {}, "", true, 20, {}}, error));
-  ASSERT_TRUE(model->register_agent({"hv3", "192.0.2.3", {}, "", false, 0, {}}, error));  // not a gateway
+  ASSERT_TRUE(model->register_agent({"hv1", "192.0.2.1", {}, "", true, 10, {"physnet1:eth1"}}, error));
+  ASSERT_TRUE(model->register_agent({"hv2", "192.0.2.2", {}, "", true, 20, {"physnet1:eth1"}}, error));
+  ASSERT_TRUE(model->register_agent({"hv3", "192.0.2.3", {}, "", false, 0, {"physnet1:eth1"}}, error));  // not a gateway
+  // The highest priority, but it cannot reach the external network's segment.
+  ASSERT_TRUE(model->register_agent({"hv4", "192.0.2.4", {}, "", true, 90, {"physnet2:eth1"}}, error));
   auto agents = model->router_l3_agents(router);
   ASSERT_TRUE(agents);
   ASSERT_EQ(agents.value().size(), 2u);
