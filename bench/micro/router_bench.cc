@@ -64,6 +64,11 @@ void BM_RouterStage(benchmark::State& state) {
                        for (Packet* p : b) dst->push(p);
                        b.clear();
                      }, &out);
+  BatchQueue to_gateway([](void* o, Batch& b) {
+                          auto* dst = static_cast<Batch*>(o);
+                          for (Packet* p : b) dst->push(p);
+                          b.clear();
+                        }, &out);
   for (auto _ : state) {
     for (Packet* p : packets) {
       std::memcpy(p->data(), frame.data(), frame.size());
@@ -71,9 +76,10 @@ void BM_RouterStage(benchmark::State& state) {
       p->meta.vni = 100;
       in.push(p);
     }
-    stage.process(ctx, in, l2, replies);
+    stage.process(ctx, in, l2, replies, to_gateway);
     l2.drain();
     replies.drain();
+    to_gateway.drain();
     if (out.size() != kBatch) state.SkipWithError("a frame was dropped");
     out.clear();
   }

@@ -82,6 +82,7 @@ int run(const AgentOptions& o) {
   AgentViewSink sink(
       driver, [&](std::shared_ptr<const dataplane::ForwardingTable> t) { datapath->publish(std::move(t)); },
       o.state_dir + "/view.pb", std::move(uplinks));
+  sink.set_local_host(o.host);
   if (!sink.restore(error)) spdlog::warn("starting with an empty view: {}", error);
 
   SouthboundClientConfig sb_config;

@@ -70,7 +70,7 @@ void AgentViewSink::publish_table() {
   auto table = std::make_shared<dataplane::ForwardingTable>(build_forwarding_table(
       view_, std::as_const(ports_).slots(), [this](const std::string& id) { return ports_.io(id); },
       stats_.table_version + 1,
-      &security_groups_));
+      &security_groups_, local_host_));
   uplinks_.add_to_table(view_, *table);
   stats_.table_version = table->version;
   publish_(std::move(table));

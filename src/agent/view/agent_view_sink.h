@@ -47,6 +47,10 @@ class AgentViewSink final : public ViewSink {
   AgentViewSink(PortDriver& driver, TablePublisher publish, std::string state_file = "",
                 ProviderUplinks uplinks = {});
 
+  // This agent's host name: routers whose gateway_host it is are served here. Set
+  // before the first view is applied.
+  void set_local_host(std::string host) { local_host_ = std::move(host); }
+
   bool apply_snapshot(const std::vector<sb::ViewEntry>& entries, std::string& reason) override;
   bool apply_delta(const std::vector<sb::ViewEntry>& upserts, const std::vector<std::string>& removals,
                    std::string& reason) override;
@@ -73,6 +77,7 @@ class AgentViewSink final : public ViewSink {
   mutable std::mutex mutex_;
   TablePublisher publish_;
   std::string state_file_;
+  std::string local_host_;
   ViewMap view_;
   LocalPorts ports_;
   ProviderUplinks uplinks_;

@@ -13,7 +13,35 @@ using dataplane::route::RouterInstance;
 using dataplane::route::RouterInterface;
 using dataplane::route::RouteTarget;
 
-std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, dataplane::ForwardingTable& table) {
+using dataplane::route::ExternalGateway;
+
+uint32_t ipv4_or_zero(const std::string& text) {
+  auto ip = IpAddress::parse(text);
+  return ip && ip->is_v4() ? ip->v4().value : 0;
+}
+
+// The external leg as the entry states it; nullopt without one (or with an address that
+// does not parse: the validator refuses those, this only keeps the builder total).
+std::optional<ExternalGateway> external_gateway(const sb::RouterEntry& entry, const std::string& local_host) {
+  if (!entry.has_external()) return std::nullopt;
+  const auto& in = entry.external();
+  auto address = IpPrefix::parse(in.address());
+  auto mac = MacAddress::parse(in.mac());
+  if (!address || !address->address.is_v4() || !mac) return std::nullopt;
+  ExternalGateway out;
+  out.network_id = in.network_id();
+  out.address = address->address.v4().value;
+  out.prefix_length = address->length;
+  out.mac = *mac;
+  out.next_hop = ipv4_or_zero(in.gateway_ip());
+  out.enable_snat = in.enable_snat();
+  out.gateway_vtep = ipv4_or_zero(in.gateway_vtep());
+  out.served_here = !local_host.empty() && in.gateway_host() == local_host;
+  return out;
+}
+
+std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, dataplane::ForwardingTable& table,
+                                             const std::string& local_host) {
   auto router = std::make_shared<RouterInstance>();
   router->router_id = entry.router_id();
   std::vector<IpPrefix> prefixes;
@@ -54,15 +82,23 @@ std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, datap
     target.connected = true;
     router->routes.insert(router->interfaces[i].address, router->interfaces[i].prefix_length, target);
   }
+  router->external = external_gateway(entry, local_host);
+  // Whatever no connected subnet or static route claims leaves by the external gateway
+  // (a static default route of the tenant's own wins: it is inserted first).
+  if (router->external && router->routes.matched_length(0) != 0) {
+    RouteTarget target;
+    target.external = true;
+    router->routes.insert(0, 0, target);
+  }
   return router;
 }
 
 }  // namespace
 
-void add_routers(const ViewMap& view, dataplane::ForwardingTable& table) {
+void add_routers(const ViewMap& view, dataplane::ForwardingTable& table, const std::string& local_host) {
   for (const auto& [key, entry] : view) {
     if (!entry.has_router() || !entry.router().admin_up()) continue;
-    std::shared_ptr<const RouterInstance> router = build_router(entry.router(), table);
+    std::shared_ptr<const RouterInstance> router = build_router(entry.router(), table, local_host);
     for (size_t i = 0; i < router->interfaces.size(); ++i) {
       const RouterInterface& interface = router->interfaces[i];
       auto& segment = table.segments.at(interface.vni);

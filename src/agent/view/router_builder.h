@@ -7,12 +7,17 @@
 // is administratively down is left out whole.
 #pragma once
 
+#include <string>
+
 #include "agent/view/view_validator.h"
 #include "dataplane/table/forwarding_table.h"
 
 namespace overcast::agent {
 
+// A router with an external gateway also gets its ExternalGateway and, unless the tenant
+// set a default route of its own, a default route to it; `local_host` (this agent's host
+// name) tells whether this host is the one serving it.
 // `view` must have passed validation; call after the segments exist.
-void add_routers(const ViewMap& view, dataplane::ForwardingTable& table);
+void add_routers(const ViewMap& view, dataplane::ForwardingTable& table, const std::string& local_host = "");
 
 }  // namespace overcast::agent

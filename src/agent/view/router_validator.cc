@@ -51,6 +51,40 @@ Reason check_interface(const std::string& key, const std::string& field, const s
   return std::nullopt;
 }
 
+bool ipv4_or_empty(const std::string& text) {
+  if (text.empty()) return true;
+  auto ip = IpAddress::parse(text);
+  return ip && ip->is_v4();
+}
+
+bool ipv4(const std::string& text) { return !text.empty() && ipv4_or_empty(text); }
+
+// The external leg: an IPv4 address/length (NAT is IPv4 only), a unicast MAC, and the
+// gateway host's VTEP as an IPv4 address when there is one.
+Reason check_external(const std::string& key, const sb::RouterExternalGateway& external) {
+  if (!valid_id(external.network_id())) {
+    return fail(key, "external.network_id " + quoted(external.network_id()) + " is not an id");
+  }
+  auto address = IpPrefix::parse(external.address());
+  if (!address || !address->address.is_v4()) {
+    return fail(key, "external.address " + quoted(external.address()) + " is not an IPv4 address/length");
+  }
+  auto mac = MacAddress::parse(external.mac());
+  if (!mac || mac->is_multicast() || mac->is_zero()) {
+    return fail(key, "external.mac " + quoted(external.mac()) + " is not a unicast MAC address");
+  }
+  if (!ipv4_or_empty(external.gateway_ip())) {
+    return fail(key, "external.gateway_ip " + quoted(external.gateway_ip()) + " is not an IPv4 address");
+  }
+  if (!ipv4_or_empty(external.gateway_vtep())) {
+    return fail(key, "external.gateway_vtep " + quoted(external.gateway_vtep()) + " is not an IPv4 address");
+  }
+  if (external.gateway_vtep().empty() != external.gateway_host().empty()) {
+    return fail(key, "external.gateway_host and gateway_vtep must both be set or both be empty");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> validate_router(const std::string& key, const sb::RouterEntry& router) {
@@ -77,6 +111,22 @@ std::optional<std::string> validate_router(const std::string& key, const sb::Rou
     if (!nexthop) return fail(key, field + ".nexthop " + quoted(route.nexthop()) + " is not an IP address");
     if (nexthop->is_v4() != destination->address.is_v4()) {
       return fail(key, field + ".nexthop " + quoted(route.nexthop()) + " is not of the destination's family");
+    }
+  }
+  if (router.has_external()) {
+    if (auto r = check_external(key, router.external())) return r;
+  } else if (router.floating_ips_size() > 0) {
+    return fail(key, "floating_ips without an external gateway");
+  }
+  std::set<std::string> floating;
+  for (int i = 0; i < router.floating_ips_size(); ++i) {
+    const auto& fip = router.floating_ips(i);
+    const std::string field = "floating_ips[" + std::to_string(i) + "]";
+    if (!ipv4(fip.floating_ip())) return fail(key, field + ".floating_ip " + quoted(fip.floating_ip()) + " is not an IPv4 address");
+    if (!ipv4(fip.fixed_ip())) return fail(key, field + ".fixed_ip " + quoted(fip.fixed_ip()) + " is not an IPv4 address");
+    if (!valid_id(fip.port_id())) return fail(key, field + ".port_id " + quoted(fip.port_id()) + " is not an id");
+    if (!floating.insert(fip.floating_ip()).second) {
+      return fail(key, field + ".floating_ip " + quoted(fip.floating_ip()) + " is given twice");
     }
   }
   return std::nullopt;

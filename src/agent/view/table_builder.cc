@@ -161,14 +161,14 @@ void add_remote_ports(const ViewMap& view, ForwardingTable& table) {
 
 dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
                                                   const PortIoLookup& io_of, uint64_t version,
-                                                  SecurityGroupPolicies* policies) {
+                                                  SecurityGroupPolicies* policies, const std::string& local_host) {
   ForwardingTable table;
   table.version = version;
   add_networks(view, table);
   add_subnets(view, table);
   add_local_ports(view, slots, io_of, table);
   add_remote_ports(view, table);
-  add_routers(view, table);
+  add_routers(view, table, local_host);
   // After the routers: a router interface that owns the gateway address keeps its MAC.
   // Not on a provider network: its gateway address may be a real router on the physical
   // segment (the lab's `public` has `ext` there), whose ARP must not be answered for it.

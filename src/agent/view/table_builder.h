@@ -35,6 +35,7 @@ using PortIoLookup = std::function<std::shared_ptr<dataplane::PortIo>(const std:
 // `view` must have passed validation; every local port must hold a slot in `slots`.
 dataplane::ForwardingTable build_forwarding_table(const ViewMap& view, const PortSlots& slots,
                                                   const PortIoLookup& io_of, uint64_t version,
-                                                  SecurityGroupPolicies* policies = nullptr);
+                                                  SecurityGroupPolicies* policies = nullptr,
+                                                  const std::string& local_host = "");
 
 }  // namespace overcast::agent

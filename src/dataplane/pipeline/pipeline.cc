@@ -29,7 +29,7 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
              }, this),
       router_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
-                  pl->router_.process(pl->ctx_, b, pl->l2_q_, pl->local_q_);
+                  pl->router_.process(pl->ctx_, b, pl->l2_q_, pl->local_q_, pl->remote_q_);
                 }, this),
       l2_q_([](void* self, Batch& b) {
               auto* pl = static_cast<Pipeline*>(self);

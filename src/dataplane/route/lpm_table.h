@@ -89,6 +89,7 @@ struct RouteTarget {
   uint32_t interface = 0;   // the router port (subnet) to leave by
   bool connected = false;   // true: the destination itself is the next hop
   Uint128 next_hop = 0;     // static routes: the gateway (IPv4 in the low 32 bits)
+  bool external = false;    // the default route of a router with an external gateway: leave by it
 };
 
 using Ipv4RouteTable = LpmTable<uint32_t, 32, RouteTarget>;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,25 @@ struct RouterInterface {
   int prefix_length = 0;
 };
 
+// The router's leg on its external network, served by one gateway host at a time. On
+// every other host the default route sends the frame, unchanged (to the router's MAC),
+// by VXLAN on the ingress network's VNI to that host.
+struct ExternalGateway {
+  std::string network_id;
+  uint32_t address = 0;       // the router's external IPv4 (host order)
+  int prefix_length = 0;
+  MacAddress mac;
+  uint32_t next_hop = 0;      // the external subnet's gateway, 0: none
+  bool enable_snat = true;
+  uint32_t gateway_vtep = 0;  // the active gateway host's underlay IP, 0: none alive
+  bool served_here = false;   // this host is the active gateway host
+};
+
 struct RouterInstance {
   std::string router_id;
   std::vector<RouterInterface> interfaces;
-  Ipv4RouteTable routes;  // RouteTarget::interface indexes `interfaces`
+  Ipv4RouteTable routes;  // RouteTarget::interface indexes `interfaces` (unless `external`)
+  std::optional<ExternalGateway> external;
 
   // The interface owning `address` (one of the router's own), or nullptr.
   const RouterInterface* interface_with_address(uint32_t address) const {

@@ -20,8 +20,9 @@ void set_macs(Packet* p, const MacAddress& dst, const MacAddress& src) {
 
 }  // namespace
 
-void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies) {
-  uint64_t n_passed = 0, n_routed = 0, n_echo = 0, n_dropped = 0;
+void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies,
+                          BatchQueue& to_gateway) {
+  uint64_t n_passed = 0, n_routed = 0, n_echo = 0, n_dropped = 0, n_to_gateway = 0;
   icmp_errors_ = 0;
   const Segment* segment = nullptr;  // consecutive frames are usually of one VNI
   for (Packet* p : in) {
@@ -47,6 +48,10 @@ void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQue
         replies.push(p);
         ++n_echo;
         break;
+      case Verdict::kToGateway:
+        to_gateway.push(p);
+        ++n_to_gateway;
+        break;
       case Verdict::kDropped:
         ++n_dropped;
         break;
@@ -58,6 +63,7 @@ void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQue
   counters_.add(kEchoReplies, n_echo);
   counters_.add(kIcmpErrors, icmp_errors_);
   counters_.add(kDropped, n_dropped);
+  counters_.add(kToGateway, n_to_gateway);
   in.clear();
 }
 
@@ -94,7 +100,12 @@ RouterStage::Verdict RouterStage::route(StageContext& ctx, Packet* p, const rout
   }
 
   const route::RouteTarget* target = router.routes.lookup(destination);
-  if (target == nullptr || target->interface >= router.interfaces.size()) {
+  if (target != nullptr && target->external && router.external && !router.external->served_here &&
+      router.external->gateway_vtep != 0) {
+    p->meta.remote_vtep = router.external->gateway_vtep;
+    return Verdict::kToGateway;
+  }
+  if (target == nullptr || target->external || target->interface >= router.interfaces.size()) {
     send_icmp_error(ctx, p, from, route::icmp_error::kUnreachable, 0, replies);
     ctx.drop(p, DropReason::kNoRoute);
     return Verdict::kDropped;

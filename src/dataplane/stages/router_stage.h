@@ -9,12 +9,20 @@
 // unreachable), source MAC = the egress interface's, and the frame goes on to L2 in the
 // egress segment (meta.vni changed): local delivery or VXLAN with that network's VNI.
 //
+// A destination only the default route of a router with an external gateway covers is
+// the external gateway's: on a host that does not serve it, the frame goes unchanged
+// (still to the router's MAC, TTL untouched: the gateway host routes it) by VXLAN on
+// the ingress VNI to the active gateway host (meta.remote_vtep = gateway_vtep). With no
+// gateway host alive, or on the gateway host itself (its NAT path is not wired yet:
+// docs/ARCHITECTURE.md), it is a no_route drop with ICMP net unreachable.
+//
 // Input:  frames from VM ports after classify (meta.vni, meta.in_port set).
-// Output: `l2`      — frames not for a router, and routed frames;
-//         `replies` — echo replies and ICMP errors, back to meta.in_port.
+// Output: `l2`         — frames not for a router, and routed frames;
+//         `replies`    — echo replies and ICMP errors, back to meta.in_port;
+//         `to_gateway` — frames for the external gateway, meta.remote_vtep set (to tunnel tx).
 // Drops:  not_routable (to a router MAC but not untagged IPv4, a bad IPv4 header, or to
 //         the router and not an echo request), no_route, no_neighbor, ttl_expired.
-// Counters (stage "router"): in, passed, routed, echo_replies, icmp_errors, dropped.
+// Counters (stage "router"): in, passed, routed, echo_replies, icmp_errors, dropped, to_gateway.
 #pragma once
 
 #include "dataplane/core/batch_queue.h"
@@ -26,20 +34,20 @@ namespace overcast::dataplane {
 class RouterStage {
  public:
   static constexpr const char* kName = "router";
-  enum : size_t { kIn, kPassed, kRouted, kEchoReplies, kIcmpErrors, kDropped };
+  enum : size_t { kIn, kPassed, kRouted, kEchoReplies, kIcmpErrors, kDropped, kToGateway };
 
-  void process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies);
+  void process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies, BatchQueue& to_gateway);
   const CounterSet& counters() const { return counters_; }
 
  private:
-  enum class Verdict : uint8_t { kRouted, kEchoReply, kDropped };
+  enum class Verdict : uint8_t { kRouted, kEchoReply, kToGateway, kDropped };
   Verdict route(StageContext& ctx, Packet* p, const route::RouterPort& ingress, BatchQueue& replies);
   // Sends the ICMP error `type`/`code` about the frame `p` holds back to its port (its
   // own buffer is untouched: the caller drops it).
   void send_icmp_error(StageContext& ctx, const Packet* p, const route::RouterInterface& from, uint8_t type,
                        uint8_t code, BatchQueue& replies);
 
-  CounterSet counters_{"in", "passed", "routed", "echo_replies", "icmp_errors", "dropped"};
+  CounterSet counters_{"in", "passed", "routed", "echo_replies", "icmp_errors", "dropped", "to_gateway"};
   uint64_t icmp_errors_ = 0;  // per batch
 };
 

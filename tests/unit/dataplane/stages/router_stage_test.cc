@@ -38,10 +38,29 @@ class RouterStageTest : public PipelineTest {
     b.arp[kPort3] = mac(4);
   }
   uint64_t router_counter(size_t index) { return counter_of(index); }
+  // R gains an external gateway (as router_builder makes it: a default route to it),
+  // served by the host at `gateway_vtep` (0: none alive), or by this one.
+  void add_external_gateway(uint32_t gateway_vtep, bool served_here) {
+    auto router = std::make_shared<route::RouterInstance>(*table_->segments[100].router_ports[kRouterA].router);
+    route::ExternalGateway external;
+    external.network_id = "P";
+    external.address = 0xcb00710a;  // 203.0.113.10
+    external.prefix_length = 24;
+    external.mac = mac(0xee);
+    external.next_hop = 0xcb007101;
+    external.gateway_vtep = gateway_vtep;
+    external.served_here = served_here;
+    router->external = external;
+    route::RouteTarget to_external;
+    to_external.external = true;
+    router->routes.insert(0, 0, to_external);
+    table_->segments[100].router_ports[kRouterA] = {router, 0};
+    table_->segments[200].router_ports[kRouterB] = {router, 1};
+  }
   uint64_t counter_of(size_t index) {
     nlohmann::json stages = nlohmann::json::object();
     pipeline_.add_counters(stages);
-    static const char* names[] = {"in", "passed", "routed", "echo_replies", "icmp_errors", "dropped"};
+    static const char* names[] = {"in", "passed", "routed", "echo_replies", "icmp_errors", "dropped", "to_gateway"};
     return stages["router"][names[index]].get<uint64_t>();
   }
 };
@@ -227,6 +246,59 @@ TEST_F(RouterStageTest, OtherFramesPassUntouched) {
   EXPECT_EQ(ports_[1]->sent_count(), 1u);
   EXPECT_EQ(ports_[1]->sent()[0], udp_frame(mac(2), mac(1)));
   EXPECT_EQ(router_counter(RouterStage::kPassed), 1u);
+  expect_no_leak();
+}
+
+TEST_F(RouterStageTest, OffRouterTrafficGoesUnchangedToTheGatewayHost) {
+  add_external_gateway(kVtep2, false);
+  const auto sent = udp_to(kRouterA, mac(1), kPort0, 0x08080808);
+  from_port(0, sent);
+  ASSERT_EQ(tunnel_.sent.size(), 1u);
+  const auto& d = tunnel_.sent[0];
+  EXPECT_EQ(d.remote_vtep, kVtep2);
+  const uint32_t vni = uint32_t{d.bytes[4]} << 16 | uint32_t{d.bytes[5]} << 8 | d.bytes[6];
+  EXPECT_EQ(vni, 100u);  // the ingress network's: the gateway host routes it
+  const std::vector<uint8_t> inner(d.bytes.begin() + 8, d.bytes.end());
+  EXPECT_EQ(inner, sent);  // still to the router's MAC, TTL untouched
+  EXPECT_EQ(router_counter(RouterStage::kToGateway), 1u);
+  EXPECT_EQ(router_counter(RouterStage::kRouted), 0u);
+  EXPECT_EQ(ports_[0]->sent_count(), 0u);  // no ICMP error
+  EXPECT_EQ(total_drops(), 0u);
+  expect_no_leak();
+}
+
+TEST_F(RouterStageTest, ConnectedAndStaticRoutesStillWinOverTheGateway) {
+  add_external_gateway(kVtep2, false);
+  from_port(0, udp_to(kRouterA, mac(1), kPort0, kPort3));      // connected
+  from_port(3, udp_to(kRouterB, mac(4), kPort3, 0xac100305));  // 172.16.0.0/16 via 10.0.0.10
+  EXPECT_EQ(ports_[3]->sent_count(), 1u);
+  ASSERT_EQ(tunnel_.sent.size(), 1u);
+  EXPECT_EQ(tunnel_.sent[0].remote_vtep, kVtep1);
+  EXPECT_EQ(router_counter(RouterStage::kRouted), 2u);
+  EXPECT_EQ(router_counter(RouterStage::kToGateway), 0u);
+  expect_no_leak();
+}
+
+TEST_F(RouterStageTest, NoGatewayHostAliveIsNetUnreachable) {
+  add_external_gateway(0, false);
+  from_port(0, udp_to(kRouterA, mac(1), kPort0, 0x08080808));
+  EXPECT_TRUE(tunnel_.sent.empty());
+  ASSERT_EQ(ports_[0]->sent_count(), 1u);
+  EXPECT_EQ(ports_[0]->sent()[0][34], 3);
+  EXPECT_EQ(ports_[0]->sent()[0][35], 0);
+  EXPECT_EQ(drops(DropReason::kNoRoute), 1u);
+  EXPECT_EQ(router_counter(RouterStage::kToGateway), 0u);
+  expect_no_leak();
+}
+
+// On the gateway host itself the frame must not loop back to it by VXLAN; its NAT path
+// (RouterNat, uplink) is not wired yet, so it is a counted no_route drop.
+TEST_F(RouterStageTest, OnTheGatewayHostNothingIsTunnelledToItself) {
+  add_external_gateway(kVtep2, true);
+  from_port(0, udp_to(kRouterA, mac(1), kPort0, 0x08080808));
+  EXPECT_TRUE(tunnel_.sent.empty());
+  EXPECT_EQ(drops(DropReason::kNoRoute), 1u);
+  EXPECT_EQ(router_counter(RouterStage::kToGateway), 0u);
   expect_no_leak();
 }
 

@@ -1,0 +1,144 @@
+// A router's external gateway in the agent: the validator refuses a malformed external
+// leg or floating IP naming the field; the builder gives the router its ExternalGateway
+// (which host serves it, its VTEP) and a default route to it that a tenant's own default
+// route overrides.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "agent/view/agent_view_sink.h"
+#include "agent/view/view_validator.h"
+#include "view_test_util.h"
+
+namespace overcast::agent {
+namespace {
+
+using namespace viewtest;  // NOLINT: the builders
+using ::testing::HasSubstr;
+using Table = std::shared_ptr<const dataplane::ForwardingTable>;
+
+uint32_t v4(const char* text) { return Ipv4Address::parse(text)->value; }
+
+sb::ViewEntry router_with_gateway(const std::string& gateway_host, const std::string& gateway_vtep) {
+  sb::ViewEntry e;
+  e.set_key("router/R");
+  auto* r = e.mutable_router();
+  r->set_router_id("R");
+  r->set_project_id("tenant");
+  r->set_admin_up(true);
+  auto* i = r->add_interfaces();
+  i->set_port_id("rp-a");
+  i->set_network_id("a");
+  i->set_vni(100);
+  i->set_subnet_id("s-a");
+  i->set_address("10.1.0.1/24");
+  i->set_mac("fa:16:3e:00:01:0a");
+  auto* x = r->mutable_external();
+  x->set_network_id("public");
+  x->set_address("203.0.113.10/24");
+  x->set_mac("fa:16:3e:00:01:ee");
+  x->set_enable_snat(true);
+  x->set_gateway_ip("203.0.113.1");
+  x->set_gateway_host(gateway_host);
+  x->set_gateway_vtep(gateway_vtep);
+  auto* f = r->add_floating_ips();
+  f->set_floating_ip("203.0.113.20");
+  f->set_fixed_ip("10.1.0.5");
+  f->set_port_id("pa");
+  return e;
+}
+
+std::string reason_of(const sb::ViewEntry& e) { return validate_entry(e).value_or(""); }
+
+TEST(RouterGatewayValidationTest, AcceptsAWellFormedGatewayWithOrWithoutAnActiveHost) {
+  EXPECT_EQ(validate_entry(router_with_gateway("hv2", "192.0.2.2")), std::nullopt);
+  EXPECT_EQ(validate_entry(router_with_gateway("", "")), std::nullopt);
+}
+
+TEST(RouterGatewayValidationTest, RefusesMalformedFieldsNamingThem) {
+  auto e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_external()->set_address("2001:db8::5/64");
+  EXPECT_THAT(reason_of(e), HasSubstr("router/R: external.address"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_external()->set_mac("01:00:5e:00:00:01");
+  EXPECT_THAT(reason_of(e), HasSubstr("external.mac"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_external()->set_gateway_vtep("hv2");
+  EXPECT_THAT(reason_of(e), HasSubstr("external.gateway_vtep 'hv2'"));
+  e = router_with_gateway("hv2", "");
+  EXPECT_THAT(reason_of(e), HasSubstr("both be set or both be empty"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_external()->set_gateway_ip("nope");
+  EXPECT_THAT(reason_of(e), HasSubstr("external.gateway_ip 'nope'"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_external()->set_network_id("");
+  EXPECT_THAT(reason_of(e), HasSubstr("external.network_id"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->mutable_floating_ips(0)->set_fixed_ip("10.1.0");
+  EXPECT_THAT(reason_of(e), HasSubstr("floating_ips[0].fixed_ip '10.1.0'"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  *e.mutable_router()->add_floating_ips() = e.router().floating_ips(0);
+  EXPECT_THAT(reason_of(e), HasSubstr("floating_ips[1].floating_ip '203.0.113.20' is given twice"));
+  e = router_with_gateway("hv2", "192.0.2.2");
+  e.mutable_router()->clear_external();
+  EXPECT_THAT(reason_of(e), HasSubstr("floating_ips without an external gateway"));
+}
+
+class RouterGatewayTableTest : public ::testing::Test {
+ protected:
+  RouterGatewayTableTest() : sink_(driver_, [this](Table t) { tables_.push_back(std::move(t)); }) {
+    sink_.set_local_host("hv1");
+  }
+  const dataplane::route::RouterInstance& router_of(const std::vector<sb::ViewEntry>& entries) {
+    std::string reason;
+    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
+    return *tables_.back()->find_segment(100)->router_ports.begin()->second.router;
+  }
+  FakePortDriver driver_;
+  std::vector<Table> tables_;
+  AgentViewSink sink_;
+};
+
+TEST_F(RouterGatewayTableTest, ExternalGatewayAndDefaultRouteToIt) {
+  const auto& r = router_of({network("a", 100), router_with_gateway("hv2", "192.0.2.2")});
+  ASSERT_TRUE(r.external.has_value());
+  EXPECT_EQ(r.external->network_id, "public");
+  EXPECT_EQ(r.external->address, v4("203.0.113.10"));
+  EXPECT_EQ(r.external->prefix_length, 24);
+  EXPECT_EQ(r.external->mac, *MacAddress::parse("fa:16:3e:00:01:ee"));
+  EXPECT_EQ(r.external->next_hop, v4("203.0.113.1"));
+  EXPECT_TRUE(r.external->enable_snat);
+  EXPECT_EQ(r.external->gateway_vtep, v4("192.0.2.2"));
+  EXPECT_FALSE(r.external->served_here);  // hv2 serves it, this is hv1
+  const auto* out = r.routes.lookup(v4("8.8.8.8"));
+  ASSERT_NE(out, nullptr);
+  EXPECT_TRUE(out->external);
+  const auto* connected = r.routes.lookup(v4("10.1.0.7"));
+  ASSERT_NE(connected, nullptr);
+  EXPECT_FALSE(connected->external);
+}
+
+TEST_F(RouterGatewayTableTest, ServedHereWhenThisHostIsTheGatewayHost) {
+  const auto& r = router_of({network("a", 100), router_with_gateway("hv1", "192.0.2.1")});
+  ASSERT_TRUE(r.external.has_value());
+  EXPECT_TRUE(r.external->served_here);
+}
+
+TEST_F(RouterGatewayTableTest, ATenantDefaultRouteWinsAndNoGatewayNoDefault) {
+  auto e = router_with_gateway("hv2", "192.0.2.2");
+  auto* route = e.mutable_router()->add_routes();
+  route->set_destination("0.0.0.0/0");
+  route->set_nexthop("10.1.0.254");
+  const auto* out = router_of({network("a", 100), e}).routes.lookup(v4("8.8.8.8"));
+  ASSERT_NE(out, nullptr);
+  EXPECT_FALSE(out->external);
+  EXPECT_EQ(static_cast<uint32_t>(out->next_hop), v4("10.1.0.254"));
+  auto plain = router_with_gateway("hv2", "192.0.2.2");
+  plain.mutable_router()->clear_external();
+  plain.mutable_router()->clear_floating_ips();
+  const auto& r = router_of({network("a", 100), plain});
+  EXPECT_FALSE(r.external.has_value());
+  EXPECT_EQ(r.routes.lookup(v4("8.8.8.8")), nullptr);
+}
+
+}  // namespace
+}  // namespace overcast::agent
