@@ -3,7 +3,9 @@ with --gateway=PRIORITY and --bridge-mappings register over the southbound; a ro
 external gateway lists them as its L3 agents, the higher priority one active; when that
 agent is killed (-9), the controller notices by missed heartbeats and the other becomes
 active; restarted, it is active again; hung (SIGSTOP), it loses the role after the missed
-heartbeats. Also: an agent with a malformed --bridge-mappings refuses to start, naming the flag.
+heartbeats; the active host's agent alone holds the router's gateway in its view (the router
+entry naming it, the external network), and it moves with the election. Also: an agent with a
+malformed --bridge-mappings refuses to start, naming the flag.
 
 Everything runs inside one network namespace of its own (prefix per run): the controller on
 its loopback, the agents with underlay addresses on a veth inside it, the openstack client
@@ -15,6 +17,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -104,6 +107,30 @@ class GatewayFailover(unittest.TestCase):
         agents = json.loads(proc.stdout)["agents"]
         return {a["host"]: (a["ha_state"], a["alive"]) for a in agents}
 
+    def agent_view(self, host):
+        """The /view of `host`'s agent, from its control socket (HTTP over a Unix socket)."""
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(10)
+            sock.connect(os.path.join(self.work, host, "agent.sock"))
+            sock.sendall(b"GET /view HTTP/1.0\r\nHost: agent\r\n\r\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        return json.loads(data.split(b"\r\n\r\n", 1)[1])
+
+    def served_in_view(self, host, router_id, public_id):
+        """(gateway_host the router entry names, whether the external network is held) in `host`'s
+        view, or None when the view has no entry for the router."""
+        try:
+            view = self.agent_view(host)
+        except OSError:
+            return None  # not up (yet)
+        router = next((r for r in view["routers"] if r["router_id"] == router_id), None)
+        if router is None:
+            return None
+        holds_public = any(n["network_id"] == public_id for n in view["networks"])
+        return router.get("external", {}).get("gateway_host"), holds_public
+
     def test_active_gateway_follows_liveness(self):
         self.start("controller", [os.path.join(labkit.BIN_DIR, "overcast-controller"),
                                   "--api", f"127.0.0.1:{API_PORT}",
@@ -125,8 +152,8 @@ class GatewayFailover(unittest.TestCase):
             self.assertEqual(configurations["bridge_mappings"], {"physnet1": "fabric"})
             self.assertEqual(configurations["gateway_priority"], 20)
 
-        self.openstack("network", "create", "public", "--external", "--provider-network-type", "flat",
-                       "--provider-physical-network", "physnet1")
+        public = self.openstack("network", "create", "public", "--external", "--provider-network-type", "flat",
+                                "--provider-physical-network", "physnet1")
         self.openstack("subnet", "create", "public-subnet", "--network", "public",
                        "--subnet-range", "203.0.113.0/24", "--gateway", "203.0.113.1")
         router = self.openstack("router", "create", "r1")
@@ -135,6 +162,11 @@ class GatewayFailover(unittest.TestCase):
         self.assertEqual({a["Host"] for a in listed}, {"gw-low", "gw-high"})
         self.assertEqual(self.ha_states(router["id"]),
                          {"gw-high": ("active", True), "gw-low": ("standby", True)})
+        # The view compiler agrees with the API: the active host alone holds the router's
+        # gateway (the router entry naming it, and the external network); the standby nothing.
+        self.wait_for("the router's gateway in gw-high's view",
+                      lambda: self.served_in_view("gw-high", router["id"], public["id"]) == ("gw-high", True), 30)
+        self.assertIsNone(self.served_in_view("gw-low", router["id"], public["id"]))
 
         high.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
@@ -144,12 +176,19 @@ class GatewayFailover(unittest.TestCase):
         took = time.monotonic() - killed_at
         print(f"gateway failover seen in the API after {took:.1f} s", flush=True)
         self.assertEqual(self.ha_states(router["id"])["gw-high"], ("standby", False))
+        self.wait_for("the router's gateway moved to gw-low's view",
+                      lambda: self.served_in_view("gw-low", router["id"], public["id"]) == ("gw-low", True),
+                      FAILOVER_DEADLINE_S)
+        print(f"gateway failover in the standby's view after {time.monotonic() - killed_at:.1f} s", flush=True)
 
         # Back with its state: the higher priority takes over again.
         high = self.start_agent("gw-high-again", "gw-high", "192.0.2.12",
                                 ["--gateway=20", "--bridge-mappings", "physnet1:fabric"])
         self.wait_for("gw-high active again",
                       lambda: self.ha_states(router["id"]).get("gw-high") == ("active", True), 60)
+        self.wait_for("the router's gateway back in gw-high's view, gone from gw-low's",
+                      lambda: self.served_in_view("gw-high", router["id"], public["id"]) == ("gw-high", True)
+                      and self.served_in_view("gw-low", router["id"], public["id"]) is None, 60)
         # A hung agent (stopped, its connection open) is found dead by missed heartbeats.
         high.send_signal(signal.SIGSTOP)
         stopped_at = time.monotonic()

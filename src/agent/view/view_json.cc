@@ -91,8 +91,21 @@ nlohmann::json render_view_json(const ViewMap& view, const std::map<std::string,
       for (const auto& route : r.routes()) {
         routes.push_back({{"destination", route.destination()}, {"nexthop", route.nexthop()}});
       }
-      routers.push_back({{"key", key}, {"router_id", r.router_id()}, {"project_id", r.project_id()},
-                         {"admin_up", r.admin_up()}, {"interfaces", interfaces}, {"routes", routes}});
+      nlohmann::json router = {{"key", key},           {"router_id", r.router_id()},   {"project_id", r.project_id()},
+                               {"admin_up", r.admin_up()}, {"interfaces", interfaces}, {"routes", routes}};
+      if (r.has_external()) {
+        const auto& x = r.external();
+        router["external"] = {{"network_id", x.network_id()},     {"address", x.address()},
+                              {"mac", x.mac()},                   {"enable_snat", x.enable_snat()},
+                              {"gateway_ip", x.gateway_ip()},     {"gateway_host", x.gateway_host()},
+                              {"gateway_vtep", x.gateway_vtep()}};
+        auto floating = nlohmann::json::array();
+        for (const auto& f : r.floating_ips()) {
+          floating.push_back({{"floating_ip", f.floating_ip()}, {"fixed_ip", f.fixed_ip()}, {"port_id", f.port_id()}});
+        }
+        router["floating_ips"] = floating;
+      }
+      routers.push_back(std::move(router));
     } else if (entry.has_security_group()) {
       security_groups.push_back({{"key", key},
                                  {"security_group_id", entry.security_group().security_group_id()},
