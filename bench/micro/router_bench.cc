@@ -76,7 +76,7 @@ void BM_RouterStage(benchmark::State& state) {
       p->meta.vni = 100;
       in.push(p);
     }
-    stage.process(ctx, in, l2, replies, to_gateway);
+    stage.process(ctx, in, l2, replies, to_gateway, to_gateway);
     l2.drain();
     replies.drain();
     to_gateway.drain();

@@ -93,12 +93,44 @@ std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, datap
   return router;
 }
 
+// The external network's segment on this host (a provider segment), or nullptr.
+dataplane::Segment* external_segment(dataplane::ForwardingTable& table, const std::string& network_id) {
+  for (auto& [vni, segment] : table.segments)
+    if (segment.network_id == network_id && segment.is_provider()) return &segment;
+  return nullptr;
+}
+
+// On the host serving the router's gateway: the router's NAT and the addresses it
+// answers on the external segment.
+void add_gateway(const sb::RouterEntry& entry, const std::shared_ptr<const RouterInstance>& router,
+                 dataplane::Segment& segment) {
+  const ExternalGateway& external = *router->external;
+  auto gateway = std::make_shared<dataplane::gateway::RouterGateway>();
+  gateway->router = router;
+  gateway->nat.external_ip = external.address;
+  gateway->nat.enable_snat = external.enable_snat;
+  for (const auto& fip : entry.floating_ips()) {
+    const uint32_t floating = ipv4_or_zero(fip.floating_ip());
+    const uint32_t fixed = ipv4_or_zero(fip.fixed_ip());
+    // The validator refused unparsable ones; a clash with another router's address is
+    // the controller's to prevent, and skipped here rather than answered twice.
+    if (floating == 0 || fixed == 0 || segment.gateway_addresses.count(floating)) continue;
+    if (gateway->nat.add_floating_ip(floating, fixed)) segment.gateway_addresses.emplace(floating, external.mac);
+  }
+  segment.gateway_addresses.insert_or_assign(external.address, external.mac);
+  segment.gateways[external.mac] = std::move(gateway);
+}
+
 }  // namespace
 
 void add_routers(const ViewMap& view, dataplane::ForwardingTable& table, const std::string& local_host) {
   for (const auto& [key, entry] : view) {
     if (!entry.has_router() || !entry.router().admin_up()) continue;
-    std::shared_ptr<const RouterInstance> router = build_router(entry.router(), table, local_host);
+    auto built = build_router(entry.router(), table, local_host);
+    dataplane::Segment* outside = built->external ? external_segment(table, built->external->network_id) : nullptr;
+    if (outside) built->external->vni = outside->vni;
+    std::shared_ptr<const RouterInstance> router = std::move(built);
+    if (outside && router->external->served_here) add_gateway(entry.router(), router, *outside);
     for (size_t i = 0; i < router->interfaces.size(); ++i) {
       const RouterInterface& interface = router->interfaces[i];
       auto& segment = table.segments.at(interface.vni);

@@ -35,6 +35,7 @@ enum class DropReason : uint8_t {
   kTaggedFrame,     // a frame already VLAN-tagged where a provider network's frames must not be (never double-tag)
   kSecurityGroup,   // security groups: no rule allows it, invalid conntrack state, malformed IP, non-IP
   kConntrackFull,   // security groups: a new connection with no room in the tracker or the port's zone
+  kNat,             // L3 gateway: NAT refused it (no binding from outside, ports exhausted, malformed, fragment)
   kCount,
 };
 
@@ -42,7 +43,7 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(DropReason::kC
     "runt",        "unknown_port", "port_down",    "same_port",       "too_big",   "bad_flags",  "unknown_vtep",
     "unknown_vni", "not_local",    "no_flood_target", "no_buffer", "no_headroom", "port_gone",
     "bad_offload", "spoofed", "dhcp", "not_routable", "no_route", "no_neighbor", "ttl_expired", "unknown_vlan", "tagged_frame",
-    "security_group", "conntrack_full",
+    "security_group", "conntrack_full", "nat",
 };
 
 inline std::string_view drop_reason_name(DropReason r) { return kDropReasonNames[static_cast<size_t>(r)]; }

@@ -91,6 +91,9 @@ class Packet {
     // A flood copy (not the original): a frame answered with an ICMP error is answered
     // once, for the original, however many VTEPs it is replicated to.
     bool replica = false;
+    // Handed to another worker for a router's external gateway (its NAT state lives on
+    // the worker polling the external uplink), not for a local port's ingress.
+    bool for_gateway = false;
     OffloadInfo offload;
   } meta;
 

@@ -17,8 +17,8 @@ class CodecEncapsulation final : public TunnelEncapsulation {
   std::string_view name() const override { return Codec::kName; }
   uint32_t header_size() const override { return Codec::kHeaderSize; }
   void encapsulate(StageContext& ctx, Batch& in, BatchQueue& tunnel) override { encap_.process(ctx, in, tunnel); }
-  void decapsulate(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood) override {
-    decap_.process(ctx, in, local, flood);
+  void decapsulate(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood, BatchQueue& router) override {
+    decap_.process(ctx, in, local, flood, &router);
   }
   void add_counters(nlohmann::json& stages) const override {
     add_counter_set(stages, EncapStage<Codec>::kName, encap_.counters());

@@ -31,7 +31,8 @@ class TunnelEncapsulation {
   virtual void encapsulate(StageContext& ctx, Batch& in, BatchQueue& tunnel) = 0;
   // Datagram payloads from the tunnel (meta.remote_vtep = sender): checked and
   // popped, then unicast to a local port (`local`) or BUM (`flood`).
-  virtual void decapsulate(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood) = 0;
+  virtual void decapsulate(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood,
+                           BatchQueue& router) = 0;
   // Adds this encapsulation's stage counters to `stages` ({"<stage>": {"<counter>": n}}).
   virtual void add_counters(nlohmann::json& stages) const = 0;
 };

@@ -23,6 +23,10 @@ size_t build_arp_request(uint8_t* out, size_t capacity, const MacAddress& sender
 // = ip), broadcast. Returns the length, 0 when `capacity` is too small.
 size_t build_gratuitous_arp(uint8_t* out, size_t capacity, const MacAddress& mac, uint32_t ip);
 
+// "our_ip is at our_mac", unicast to the asker. Returns the length, 0 when `capacity` is too small.
+size_t build_arp_reply(uint8_t* out, size_t capacity, const MacAddress& our_mac, uint32_t our_ip,
+                       const MacAddress& asker_mac, uint32_t asker_ip);
+
 struct ArpSender {
   uint32_t ip = 0;  // host order
   MacAddress mac;

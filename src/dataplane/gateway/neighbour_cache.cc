@@ -52,6 +52,18 @@ bool NeighbourCache::learn(uint32_t ip, const MacAddress& mac, uint64_t now_ms) 
   return true;
 }
 
+bool NeighbourCache::learn_asker(uint32_t ip, const MacAddress& mac, uint64_t now_ms) {
+  if (mac.is_multicast() || mac.is_zero() || ip == 0) {
+    counters_.add(kUnsolicited, 1);
+    return false;
+  }
+  if (!entries_.count(ip)) {
+    if (!make_room(now_ms)) return false;
+    entries_[ip] = Entry{MacAddress{}, false, 0, now_ms == 0 ? 1 : now_ms};
+  }
+  return learn(ip, mac, now_ms);
+}
+
 void NeighbourCache::clear() { entries_.clear(); }
 
 bool NeighbourCache::make_room(uint64_t now_ms) {

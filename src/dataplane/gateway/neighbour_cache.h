@@ -48,6 +48,10 @@ class NeighbourCache {
   // An ARP sender seen on the segment (reply, request or gratuitous). True when learned
   // or refreshed; false when unsolicited or refused because the table is full.
   bool learn(uint32_t ip, const MacAddress& mac, uint64_t now_ms);
+  // The sender of an ARP request for one of the gateway's own addresses (RFC 826: the
+  // target merges the sender): about to be answered, it is a neighbour we will talk to,
+  // so it may enter the table (room permitting) like an answer to our own request.
+  bool learn_asker(uint32_t ip, const MacAddress& mac, uint64_t now_ms);
   // Forgets everything (the gateway moved away from this host).
   void clear();
 

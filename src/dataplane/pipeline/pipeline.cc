@@ -4,6 +4,19 @@
 
 namespace overcast::dataplane {
 
+namespace {
+
+GatewayConfig gateway_config(const SecurityGroupConfig& security_groups) {
+  GatewayConfig config;
+  config.conntrack_max = security_groups.conntrack_max;
+  config.worker_index = security_groups.worker_index;
+  config.worker_count = security_groups.worker_count;
+  config.handoff = security_groups.handoff;
+  return config;
+}
+
+}  // namespace
+
 Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<TunnelEncapsulation> encapsulation,
                    TunnelSink& tunnel, PortTxLocks* tx_locks, const SecurityGroupConfig& security_groups)
     : encapsulation_(std::move(encapsulation)),
@@ -11,6 +24,7 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
       gro_(encapsulation_->header_size()),
       local_delivery_(tx_locks),
       security_groups_(security_groups),
+      gateway_(gateway_config(security_groups)),
       dhcp_q_([](void* self, Batch& b) {
                 auto* pl = static_cast<Pipeline*>(self);
                 pl->dhcp_.process(pl->ctx_, b, pl->local_q_, pl->sg_egress_q_);
@@ -21,7 +35,7 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
                   }, this),
       decap_q_([](void* self, Batch& b) {
                  auto* pl = static_cast<Pipeline*>(self);
-                 pl->encapsulation_->decapsulate(pl->ctx_, b, pl->local_q_, pl->flood_q_);
+                 pl->encapsulation_->decapsulate(pl->ctx_, b, pl->local_q_, pl->flood_q_, pl->router_q_);
                }, this),
       arp_q_([](void* self, Batch& b) {
                auto* pl = static_cast<Pipeline*>(self);
@@ -29,8 +43,16 @@ Pipeline::Pipeline(PacketPool& pool, DropCounters& drops, std::unique_ptr<Tunnel
              }, this),
       router_q_([](void* self, Batch& b) {
                   auto* pl = static_cast<Pipeline*>(self);
-                  pl->router_.process(pl->ctx_, b, pl->l2_q_, pl->local_q_, pl->remote_q_);
+                  pl->router_.process(pl->ctx_, b, pl->l2_q_, pl->local_q_, pl->remote_q_, pl->gateway_out_q_);
                 }, this),
+      gateway_in_q_([](void* self, Batch& b) {
+                      auto* pl = static_cast<Pipeline*>(self);
+                      pl->gateway_.process_inbound(pl->ctx_, b, pl->l2_q_, pl->uplink_q_, pl->flood_q_);
+                    }, this),
+      gateway_out_q_([](void* self, Batch& b) {
+                       auto* pl = static_cast<Pipeline*>(self);
+                       pl->gateway_.process_outbound(pl->ctx_, b, pl->uplink_q_);
+                     }, this),
       l2_q_([](void* self, Batch& b) {
               auto* pl = static_cast<Pipeline*>(self);
               pl->l2_forward_.process(pl->ctx_, b, pl->local_q_, pl->remote_q_, pl->flood_q_);
@@ -77,6 +99,7 @@ void Pipeline::set_table(const ForwardingTable* table) {
   if (table && (table != prepared_for_ || table->version != prepared_version_)) {
     local_delivery_.prepare(*table);
     security_groups_.prepare(*table);
+    gateway_.prepare(*table);
     prepared_for_ = table;
     prepared_version_ = table->version;
   }
@@ -89,7 +112,9 @@ void Pipeline::drain_all() {
   classify_q_.drain();
   decap_q_.drain();
   arp_q_.drain();
+  gateway_in_q_.drain();
   router_q_.drain();
+  gateway_out_q_.drain();
   l2_q_.drain();
   flood_q_.drain();
   remote_q_.drain();
@@ -100,7 +125,13 @@ void Pipeline::drain_all() {
   deliver_q_.drain();
 }
 
-void Pipeline::housekeeping() { security_groups_.housekeeping(SecurityGroupStage::now_ms()); }
+void Pipeline::housekeeping() {
+  const uint64_t now = SecurityGroupStage::now_ms();
+  security_groups_.housekeeping(now);
+  if (ctx_.table == nullptr) return;
+  gateway_.housekeeping(ctx_, now, uplink_q_);
+  drain_all();
+}
 
 void Pipeline::process_port_rx(Batch& rx) {
   port_security_.process(ctx_, rx, dhcp_q_);
@@ -113,12 +144,19 @@ void Pipeline::process_tunnel_rx(Batch& rx) {
 }
 
 void Pipeline::process_uplink_rx(Batch& rx) {
-  uplink_rx_.process(ctx_, rx, local_q_, flood_q_);
+  uplink_rx_.process(ctx_, rx, local_q_, flood_q_, gateway_in_q_);
   drain_all();
 }
 
 void Pipeline::process_handed_ingress(Batch& rx) {
-  security_groups_.process_ingress(ctx_, rx, deliver_q_);
+  for (Packet* p : rx) {
+    if (p->meta.for_gateway) {
+      gateway_out_q_.push(p);
+    } else {
+      local_q_.push(p);  // the ingress half runs here: this worker owns the port's zone
+    }
+  }
+  rx.clear();
   drain_all();
 }
 
@@ -137,6 +175,7 @@ void Pipeline::add_counters(nlohmann::json& stages) const {
   add_counter_set(stages, UplinkRxStage::kName, uplink_rx_.counters());
   add_counter_set(stages, UplinkTxStage::kName, uplink_tx_.counters());
   security_groups_.add_counters(stages);
+  gateway_.add_counters(stages);
   encapsulation_->add_counters(stages);
 }
 

@@ -20,7 +20,17 @@
 //
 //   provider networks (flat/vlan, dataplane/provider/): flood ─► uplink_tx (802.1Q tag) ─► local_delivery
 //   to the uplink's slot; uplink rx ─► uplink_rx (tag selects the network) ─┬─► local_delivery
-//                                                                         └─► flood (local ports only)
+//                                                                         ├─► flood (local ports only)
+//                                                                         └─► gateway_in (below)
+//
+//   L3 gateway (on the host serving a router's external gateway, stages/gateway_stage.h):
+//     router (external route, served here) ─┐
+//     tunnel rx ─► decap (to a router MAC) ─► router ─► gateway_out (TTL, NAT, next hop) ─► uplink_tx
+//     uplink_rx (ARP, to a router's external MAC) ─► gateway_in ─┬─► (NAT back, routed) ─► l2_forward
+//                                                                ├─► (ARP replies, echo replies) ─► uplink_tx
+//                                                                └─► (ARP broadcasts) ─► flood
+//     with several workers, gateway_out runs on the worker polling the uplink (others hand
+//     frames to it, as sg_ingress does for ports).
 //
 // Stages push into BatchQueues; a queue that fills up drains into its next stage,
 // and process_*() drains all of them in graph order before returning. Every packet
@@ -40,6 +50,7 @@
 #include "dataplane/stages/classify_stage.h"
 #include "dataplane/stages/dhcp_stage.h"
 #include "dataplane/stages/flood_stage.h"
+#include "dataplane/stages/gateway_stage.h"
 #include "dataplane/stages/l2_forward_stage.h"
 #include "dataplane/stages/local_delivery_stage.h"
 #include "dataplane/stages/path_mtu_stage.h"
@@ -73,10 +84,12 @@ class Pipeline {
   // Frames read from a provider uplink port, meta.in_port set to its slot.
   void process_uplink_rx(Batch& rx);
   // Frames another worker handed over for a local port of this worker (meta.out_port
-  // set): its security groups' ingress half, then local delivery.
+  // set): its security groups' ingress half, then local delivery; or, with
+  // meta.for_gateway, for the external gateway whose uplink this worker polls.
   void process_handed_ingress(Batch& rx);
 
-  // Periodic work between batches (conntrack expiry); the worker calls it every loop turn.
+  // Periodic work between batches (conntrack expiry, the gateway's announcements); the
+  // worker calls it every loop turn.
   void housekeeping();
 
   void add_counters(nlohmann::json& stages) const;
@@ -103,12 +116,15 @@ class Pipeline {
   UplinkRxStage uplink_rx_;
   UplinkTxStage uplink_tx_;
   SecurityGroupStage security_groups_;
+  GatewayStage gateway_;
 
   BatchQueue dhcp_q_;      // VM frames that passed port security
   BatchQueue classify_q_;  // VM frames that are not answered by DHCP
   BatchQueue decap_q_;  // tunnel datagrams, one frame each
   BatchQueue arp_q_;
   BatchQueue router_q_;  // VM frames that are not ARP: routed if sent to a router
+  BatchQueue gateway_in_q_;   // from the external segment's uplink, for a router's gateway
+  BatchQueue gateway_out_q_;  // leaving by a router's external gateway served here
   BatchQueue l2_q_;
   BatchQueue flood_q_;
   BatchQueue remote_q_;  // to make fit the MTU

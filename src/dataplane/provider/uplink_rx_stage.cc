@@ -45,8 +45,9 @@ const Segment* UplinkRxStage::classify(const ForwardingTable& table, const PortE
   return segment;
 }
 
-void UplinkRxStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood) {
-  uint64_t n_local = 0, n_flood = 0, n_dropped = 0;
+void UplinkRxStage::process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood,
+                            BatchQueue& gateway) {
+  uint64_t n_local = 0, n_flood = 0, n_dropped = 0, n_gateway = 0;
   for (Packet* p : in) {
     const PortEntry* uplink = ctx.table->find_port(p->meta.in_port);
     DropReason why = DropReason::kUnknownPort;
@@ -58,7 +59,14 @@ void UplinkRxStage::process(StageContext& ctx, Batch& in, BatchQueue& local, Bat
     }
     p->meta.vni = segment->vni;
     p->meta.in_port = kNoPort;  // from outside: flooded to local ports only, never back out
-    const MacAddress dst = net::header_at<net::EthernetHeader>(p->data())->dst_mac();
+    const auto* eth = net::header_at<net::EthernetHeader>(p->data());
+    const MacAddress dst = eth->dst_mac();
+    if (!segment->gateways.empty() &&
+        (eth->ethertype.host() == net::ethertype::kArp || segment->gateways.count(dst))) {
+      gateway.push(p);
+      ++n_gateway;
+      continue;
+    }
     if (dst.is_multicast()) {
       flood.push(p);
       ++n_flood;
@@ -78,6 +86,7 @@ void UplinkRxStage::process(StageContext& ctx, Batch& in, BatchQueue& local, Bat
   counters_.add(kLocal, n_local);
   counters_.add(kFlood, n_flood);
   counters_.add(kDropped, n_dropped);
+  counters_.add(kGateway, n_gateway);
   in.clear();
 }
 

@@ -8,13 +8,16 @@
 // frame from the uplink never goes back out of it); unknown unicast is dropped, not
 // flooded: the physical segment carries other hosts' MACs, which are none of ours.
 //
+// On the external network of routers whose gateway this host serves (Segment::gateways),
+// ARP and frames to a router's external MAC go to the gateway stage instead.
+//
 // Input:  frames read from an uplink port (meta.in_port = its slot).
-// Output: `local` (meta.out_port), `flood` (BUM; meta.in_port = kNoPort).
+// Output: `local` (meta.out_port), `flood` (BUM; meta.in_port = kNoPort), `gateway`.
 // Drops:  unknown_port (the slot is no uplink), runt, unknown_vlan (untagged without a
 //         flat network, a VID with no network here, an 802.1ad outer tag), tagged_frame
 //         (still tagged after the network's tag came off), too_big (over the network's
 //         MTU), not_local (unknown unicast).
-// Counters (stage "uplink_rx"): in, local, flood, dropped.
+// Counters (stage "uplink_rx"): in, local, flood, dropped, gateway.
 #pragma once
 
 #include "dataplane/core/batch_queue.h"
@@ -26,16 +29,16 @@ namespace overcast::dataplane {
 class UplinkRxStage {
  public:
   static constexpr const char* kName = "uplink_rx";
-  enum : size_t { kIn, kLocal, kFlood, kDropped };
+  enum : size_t { kIn, kLocal, kFlood, kDropped, kGateway };
 
-  void process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood);
+  void process(StageContext& ctx, Batch& in, BatchQueue& local, BatchQueue& flood, BatchQueue& gateway);
   const CounterSet& counters() const { return counters_; }
 
  private:
   // The segment `p` belongs to (tag popped), or nullptr with `why` set.
   const Segment* classify(const ForwardingTable& table, const PortEntry& uplink, Packet& p, DropReason& why) const;
 
-  CounterSet counters_{"in", "local", "flood", "dropped"};
+  CounterSet counters_{"in", "local", "flood", "dropped", "gateway"};
 };
 
 }  // namespace overcast::dataplane

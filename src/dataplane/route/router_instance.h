@@ -27,6 +27,7 @@ struct RouterInterface {
 // by VXLAN on the ingress network's VNI to that host.
 struct ExternalGateway {
   std::string network_id;
+  uint32_t vni = 0;           // the external network's segment on this host, 0: not here
   uint32_t address = 0;       // the router's external IPv4 (host order)
   int prefix_length = 0;
   MacAddress mac;

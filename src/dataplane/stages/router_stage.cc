@@ -21,8 +21,8 @@ void set_macs(Packet* p, const MacAddress& dst, const MacAddress& src) {
 }  // namespace
 
 void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQueue& replies,
-                          BatchQueue& to_gateway) {
-  uint64_t n_passed = 0, n_routed = 0, n_echo = 0, n_dropped = 0, n_to_gateway = 0;
+                          BatchQueue& to_gateway, BatchQueue& external) {
+  uint64_t n_passed = 0, n_routed = 0, n_echo = 0, n_dropped = 0, n_to_gateway = 0, n_to_external = 0;
   icmp_errors_ = 0;
   const Segment* segment = nullptr;  // consecutive frames are usually of one VNI
   for (Packet* p : in) {
@@ -52,6 +52,10 @@ void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQue
         to_gateway.push(p);
         ++n_to_gateway;
         break;
+      case Verdict::kToExternal:
+        external.push(p);
+        ++n_to_external;
+        break;
       case Verdict::kDropped:
         ++n_dropped;
         break;
@@ -64,6 +68,7 @@ void RouterStage::process(StageContext& ctx, Batch& in, BatchQueue& l2, BatchQue
   counters_.add(kIcmpErrors, icmp_errors_);
   counters_.add(kDropped, n_dropped);
   counters_.add(kToGateway, n_to_gateway);
+  counters_.add(kToExternal, n_to_external);
   in.clear();
 }
 
@@ -88,8 +93,9 @@ RouterStage::Verdict RouterStage::route(StageContext& ctx, Packet* p, const rout
   }
   const uint32_t destination = ip.header->dst.host();
 
+  const bool from_tunnel = p->meta.in_port == kNoPort;
   if (router.interface_with_address(destination) != nullptr) {
-    if (!route::echo_reply_in_place(l3, l3_length)) {
+    if (from_tunnel || !route::echo_reply_in_place(l3, l3_length)) {
       ctx.drop(p, DropReason::kNotRoutable);
       return Verdict::kDropped;
     }
@@ -100,10 +106,12 @@ RouterStage::Verdict RouterStage::route(StageContext& ctx, Packet* p, const rout
   }
 
   const route::RouteTarget* target = router.routes.lookup(destination);
-  if (target != nullptr && target->external && router.external && !router.external->served_here &&
-      router.external->gateway_vtep != 0) {
-    p->meta.remote_vtep = router.external->gateway_vtep;
-    return Verdict::kToGateway;
+  if (target != nullptr && target->external && router.external) {
+    if (router.external->served_here && router.external->vni != 0) return Verdict::kToExternal;
+    if (!router.external->served_here && router.external->gateway_vtep != 0 && !from_tunnel) {
+      p->meta.remote_vtep = router.external->gateway_vtep;
+      return Verdict::kToGateway;
+    }
   }
   if (target == nullptr || target->external || target->interface >= router.interfaces.size()) {
     send_icmp_error(ctx, p, from, route::icmp_error::kUnreachable, 0, replies);
@@ -142,6 +150,8 @@ RouterStage::Verdict RouterStage::route(StageContext& ctx, Packet* p, const rout
 void RouterStage::send_icmp_error(StageContext& ctx, const Packet* p, const route::RouterInterface& from,
                                   uint8_t type, uint8_t code, BatchQueue& replies) {
   // One error per original: flood copies never reach here (they are made after L2).
+  // A frame from the tunnel gets none: its sender is on another host.
+  if (p->meta.in_port == kNoPort) return;
   Packet* reply = ctx.pool->alloc();
   if (reply == nullptr) {
     ctx.drops->count(DropReason::kNoBuffer);

@@ -21,6 +21,7 @@
 #include "dataplane/core/packet.h"
 #include "dataplane/dhcp/dhcp_responder.h"
 #include "dataplane/firewall/compiled_policy.h"
+#include "dataplane/gateway/router_gateway.h"
 #include "dataplane/port_security/spoof_filter.h"
 #include "dataplane/route/router_instance.h"
 #include "dataplane/ports/port_io.h"
@@ -76,6 +77,11 @@ struct Segment {
   // Its macs hold local ports only; what is not local goes out the uplink.
   PortSlot uplink = kNoPort;
   uint16_t vlan = 0;  // 802.1Q VID pushed on the uplink; 0: flat (untagged)
+  // On an external network's segment of the host serving routers' gateways: each
+  // router's gateway by its external MAC, and the addresses it answers ARP for there
+  // (the router's external IP and its floating IPs, all on that MAC).
+  std::unordered_map<MacAddress, std::shared_ptr<const gateway::RouterGateway>> gateways;
+  std::unordered_map<uint32_t, MacAddress> gateway_addresses;
   bool is_provider() const { return uplink != kNoPort; }
 };
 
