@@ -93,10 +93,11 @@ std::shared_ptr<RouterInstance> build_router(const sb::RouterEntry& entry, datap
   return router;
 }
 
-// The external network's segment on this host (a provider segment), or nullptr.
+// The external network's segment on this host, or nullptr. (It becomes a provider
+// segment when the agent adds its uplinks to the table, after the routers.)
 dataplane::Segment* external_segment(dataplane::ForwardingTable& table, const std::string& network_id) {
   for (auto& [vni, segment] : table.segments)
-    if (segment.network_id == network_id && segment.is_provider()) return &segment;
+    if (segment.network_id == network_id) return &segment;
   return nullptr;
 }
 

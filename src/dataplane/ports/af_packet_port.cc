@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "dataplane/offload/checksum_completion.h"
+#include "dataplane/offload/frame_layout.h"
 
 namespace overcast::dataplane {
 
@@ -34,6 +35,40 @@ bool reinsert_tag(Packet& p, uint16_t tpid, uint16_t tci) {
   const uint16_t tag[2] = {htons(tpid), htons(tci)};
   std::memcpy(frame + kAddressBytes, tag, sizeof tag);
   return true;
+}
+
+// A frame a local sender on the segment left with its L4 checksum unfinished (a veth or
+// bridge port passes CHECKSUM_PARTIAL through; the kernel says so with
+// TP_STATUS_CSUMNOTREADY): finished here, as the NIC would have, so NAT's incremental
+// updates and the VMs see a true checksum. IPv4/IPv6 without extension headers, TCP or
+// UDP; anything else the kernel would not have left partial. False: a frame cut short.
+bool finish_checksum(Packet& p) {
+  const auto ip = parse_ip_frame(p.data(), p.length());
+  if (!ip) return true;
+  const uint8_t* l3 = p.data() + ip->l3_offset;
+  const size_t l3_room = p.length() - ip->l3_offset;
+  size_t l4_offset = 0;
+  uint8_t protocol = 0;
+  if (!ip->ipv6 && l3_room >= 20) {
+    l4_offset = ip->l3_offset + size_t{l3[0] & 0x0fu} * 4;
+    protocol = l3[9];
+  } else if (ip->ipv6 && l3_room >= 40) {
+    l4_offset = ip->l3_offset + 40;
+    protocol = l3[6];
+  } else {
+    return false;
+  }
+  OffloadInfo offload;
+  offload.needs_csum = true;
+  offload.csum_start = static_cast<uint16_t>(l4_offset);
+  if (protocol == 6) {
+    offload.csum_offset = 16;
+  } else if (protocol == 17) {
+    offload.csum_offset = 6;
+  } else {
+    return true;
+  }
+  return complete_partial_checksum(p.data(), p.length(), offload);
 }
 
 }  // namespace
@@ -149,6 +184,7 @@ size_t AfPacketPort::rx_burst(PacketPool& pool, Batch& out) {
         const uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
         ok = reinsert_tag(*p, tpid, aux.tp_vlan_tci);
       }
+      if (ok && (aux.tp_status & TP_STATUS_CSUMNOTREADY)) ok = finish_checksum(*p);
     }
     if (!ok) {
       ++errors;
