@@ -20,9 +20,12 @@ api() { "$OC" --endpoint "$ENDPOINT" "$@"; }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+BACKGROUND=()  # PIDs of the servers this script starts in the lab's namespaces
+
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
   if ((status != 0)); then
     echo "demo: failed (exit $status); daemon logs were in /var/lib/overcast/lab/$PREFIX" >&2
   fi
@@ -49,9 +52,10 @@ lab status
 say "Two tenants, identical networks (10.0.0.0/24 each)"
 declare -A VM_HOST=([a1]=hv1 [a2]=hv2 [b1]=hv3 [b2]=hv2)
 declare -A VM_IP=([a1]=10.0.0.11 [a2]=10.0.0.12 [b1]=10.0.0.21 [b2]=10.0.0.12)
-declare -A VM_MAC VM_TENANT
+declare -A VM_MAC VM_TENANT PROJECT
 for tenant in a b; do
   project=$(python3 -c 'import uuid; print(uuid.uuid4().hex)')
+  PROJECT[$tenant]=$project
   net=$(api -f json network create "$tenant-net" --project "$project" | json_field id)
   api subnet create "$tenant-subnet" --network "$net" --cidr 10.0.0.0/24 --project "$project" >/dev/null
   echo "tenant $tenant: project $project, network $tenant-net ($net), subnet 10.0.0.0/24"
@@ -103,6 +107,78 @@ if ((wrong > 0)); then
   exit 1
 fi
 echo "matrix correct: each tenant reaches its own VMs only, despite identical addresses"
+
+say "Routers, the outside world (ext, 203.0.113.1), SNAT, floating IPs, security groups"
+# Each tenant: a router on its subnet with its external gateway on `public` (served by hv1,
+# hv2 standing by). ext runs a TCP service that answers with the address it sees the
+# client as: a VM without a floating IP must show up as its router's external address.
+# Each tenant's first VM gets a floating IP and a web server; ext fetches the page through
+# the floating IP, first with the tenant's default security group (blocked), then with a
+# rule opening TCP 80.
+"$OC" lab exec --prefix "$PREFIX" ext -- python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("203.0.113.1", 7777)); s.listen(16)
+while True:
+    c, peer = s.accept(); c.sendall(peer[0].encode()); c.close()' &
+BACKGROUND+=($!)
+fetch_seen_as='import socket,sys
+s = socket.create_connection(("203.0.113.1", 7777), timeout=3); print(s.recv(64).decode())'
+declare -A ROUTER_IP FIP
+for tenant in a b; do
+  api -f json router create "r-$tenant" --project "${PROJECT[$tenant]}" >"$WORK/r-$tenant.json"
+  api router add subnet "r-$tenant" "$tenant-subnet" >/dev/null
+  api -f json router set "r-$tenant" --external-gateway public >/dev/null
+  ROUTER_IP[$tenant]=$(api -f json router show "r-$tenant" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])')
+  FIP[$tenant]=$(api -f json floating ip create public --port "${tenant}1-port" --project "${PROJECT[$tenant]}" |
+    json_field floating_ip_address)
+  mkdir -p "$WORK/www-${tenant}1"
+  echo "hello from ${tenant}1 (tenant $tenant)" >"$WORK/www-${tenant}1/index.html"
+  "$OC" lab exec --prefix "$PREFIX" "${tenant}1" -- python3 -m http.server 80 --directory "$WORK/www-${tenant}1" \
+    >/dev/null 2>&1 &
+  BACKGROUND+=($!)
+done
+api router list
+api floating ip list
+sleep 1  # the web servers bind
+# The gateway learns ext's MAC with its first packet (an ARP request goes out, the packet
+# is dropped): one warm-up ping per tenant.
+for tenant in a b; do lab exec "${tenant}2" -- ping -n -c 2 -W 1 203.0.113.1 >/dev/null 2>&1 || true; done
+
+web() { lab exec ext -- curl -s -m "$2" "http://$1/" 2>/dev/null || true; }
+printf '\n%-7s %-8s %-14s %-22s %-14s %-18s %-18s\n' tenant router "router ext IP" "ext sees VM 2 as" \
+  "floating IP" "web, default SG" "web, TCP 80 open"
+for tenant in a b; do
+  router_ok=no
+  lab exec "${tenant}2" -- ping -n -c 1 -W 1 10.0.0.1 >/dev/null 2>&1 && router_ok=yes
+  seen=$(lab exec "${tenant}2" -- python3 -c "$fetch_seen_as" 2>/dev/null || echo none)
+  before=$(web "${FIP[$tenant]}" 2)
+  sg=$(api -f json security group list | python3 -c '
+import json,sys
+print(next(g["id"] for g in json.load(sys.stdin) if g["name"] == "default" and g["project_id"] == sys.argv[1]))' \
+    "${PROJECT[$tenant]}")
+  api security group rule create "$sg" --ingress --protocol tcp --dst-port 80 >/dev/null
+  after=""
+  for _ in 1 2 3; do after=$(web "${FIP[$tenant]}" 3); [[ -n $after ]] && break; sleep 1; done
+  cell_seen="$seen"; [[ $seen == "${ROUTER_IP[$tenant]}" ]] || { cell_seen="$seen!"; wrong=$((wrong + 1)); }
+  cell_before=blocked; [[ -z $before ]] || { cell_before="served!"; wrong=$((wrong + 1)); }
+  cell_after="served"; [[ $after == "hello from ${tenant}1 (tenant $tenant)" ]] || { cell_after="${after:-blocked}!"; wrong=$((wrong + 1)); }
+  [[ $router_ok == yes ]] || { router_ok="no!"; wrong=$((wrong + 1)); }
+  printf '%-7s %-8s %-14s %-22s %-14s %-18s %-18s\n' "$tenant" "$router_ok" "${ROUTER_IP[$tenant]}" "$cell_seen" \
+    "${FIP[$tenant]}" "$cell_before" "$cell_after"
+done
+if ((wrong > 0)); then
+  echo "OUTSIDE-WORLD MATRIX WRONG: $wrong cell(s) marked '!'" >&2
+  exit 1
+fi
+echo "correct: both tenants (identical 10.0.0.0/24) leave through their own router's address, each"
+echo "floating IP serves its own VM's page, and only once the security group allows TCP 80"
+lab agent hv1 /counters | python3 -c '
+import json,sys
+s = json.load(sys.stdin)["stages"]
+print("hv1 (active gateway host): router_nat", {k: v for k, v in s["router_nat"].items() if v},
+      "| gateway connections", s["gateway_conntrack"]["connections"])'
 
 say "A day in the life of a packet: a1 (hv1) pings a2 (hv2)"
 # Empty neighbour caches everywhere: a1 and a2 must ARP, and no other VM's neighbour
