@@ -106,6 +106,12 @@ class LogicalModel : public AgentRegistry, public StoreFollower {
   Status load();
 
   uint32_t max_network_mtu() const { return config_.underlay_mtu - kVxlanOverhead; }
+  // A provider network (flat/vlan) is bridged onto the physical segment, with no tunnel
+  // header: its MTU is the physical network's (the underlay's, as Neutron's
+  // global_physnet_mtu), not the overlay's.
+  uint32_t max_mtu_of_type(const std::string& network_type) const {
+    return network_type == "vxlan" ? max_network_mtu() : config_.underlay_mtu;
+  }
 
   std::vector<NetworkView> list_networks() const;
   Result<NetworkView> show_network(const std::string& id) const;

@@ -22,7 +22,8 @@ Status check_mtu(const ModelState& state, const std::string& network_id, int64_t
                  uint32_t max_mtu) {
   if (mtu > max_mtu) {
     return ModelError::bad_request("Invalid input for mtu. Reason: Requested MTU is too big, maximum is " +
-                                   std::to_string(max_mtu) + " (underlay MTU minus 50 bytes of VXLAN).");
+                                   std::to_string(max_mtu) +
+                                   " (the physical network's MTU; for vxlan minus 50 bytes of VXLAN).");
   }
   if (mtu < kMinIpv4Mtu) {
     return ModelError::bad_request("Invalid input for mtu. Reason: " + std::to_string(mtu) +
@@ -128,13 +129,13 @@ Status LogicalModel::create_network(Transaction& tx, const NetworkCreate& reques
   n.admin_state_up = request.admin_state_up;
   n.shared = request.shared;
   n.port_security_enabled = request.port_security_enabled;
-  n.mtu = max_network_mtu();
-  if (request.mtu) {
-    if (Status e = check_mtu(state, n.id, *request.mtu, max_network_mtu())) return e;
-    n.mtu = static_cast<uint32_t>(*request.mtu);
-  }
   n.external = request.external;
   if (Status e = apply_provider(state, request, n)) return e;
+  n.mtu = max_mtu_of_type(n.network_type);
+  if (request.mtu) {
+    if (Status e = check_mtu(state, n.id, *request.mtu, n.mtu)) return e;
+    n.mtu = static_cast<uint32_t>(*request.mtu);
+  }
   const std::optional<int64_t> vni = n.network_type == "vxlan" ? request.segmentation_id : std::nullopt;
   if (vni) {
     if (*vni < kMinVni || *vni > kMaxVni) {
@@ -183,7 +184,7 @@ Result<NetworkView> LogicalModel::update_network(const std::string& id, const Ne
     if (!current) return ModelError::not_found("NetworkNotFound", "Network " + id + " could not be found.");
     Network n = *current;
     if (update.mtu) {
-      if (Status e = check_mtu(tx.state(), id, *update.mtu, max_network_mtu())) return e;
+      if (Status e = check_mtu(tx.state(), id, *update.mtu, max_mtu_of_type(n.network_type))) return e;
       n.mtu = static_cast<uint32_t>(*update.mtu);
     }
     if (update.name) n.name = *update.name;

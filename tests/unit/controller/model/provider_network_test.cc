@@ -45,6 +45,35 @@ TEST_F(ProviderNetworks, FlatIsOnePerPhysicalNetwork) {
                "physical_network");
 }
 
+// A provider network carries frames on the physical segment as they are (a VLAN tag at
+// most): its MTU is the physical network's, not the overlay's 50 bytes less.
+TEST_F(ProviderNetworks, ProviderNetworksTakeThePhysicalMtu) {
+  auto flat = model->create_networks({provider("flat", "physnet1", std::nullopt)});
+  ASSERT_TRUE(flat) << flat.error().message;
+  EXPECT_EQ(flat.value()[0].network.mtu, 1500u);
+  auto vlan = model->create_networks({provider("vlan", "physnet1", 100)});
+  ASSERT_TRUE(vlan) << vlan.error().message;
+  EXPECT_EQ(vlan.value()[0].network.mtu, 1500u);
+  auto overlay = model->create_networks({provider("vxlan", std::nullopt, std::nullopt)});
+  ASSERT_TRUE(overlay) << overlay.error().message;
+  EXPECT_EQ(overlay.value()[0].network.mtu, 1450u);
+
+  NetworkCreate too_big = provider("flat", "physnet2", std::nullopt);
+  too_big.mtu = 1501;
+  expect_error(model->create_networks({too_big}), 400, "BadRequest", "1500");
+  NetworkCreate overlay_too_big = provider("vxlan", std::nullopt, std::nullopt);
+  overlay_too_big.mtu = 1451;
+  expect_error(model->create_networks({overlay_too_big}), 400, "BadRequest", "1450");
+
+  NetworkUpdate up;
+  up.mtu = 1500;
+  EXPECT_TRUE(model->update_network(vlan.value()[0].network.id, up));
+  up.mtu = 1501;
+  expect_error(model->update_network(vlan.value()[0].network.id, up), 400, "BadRequest", "1500");
+  up.mtu = 1500;
+  expect_error(model->update_network(overlay.value()[0].network.id, up), 400, "BadRequest", "1450");
+}
+
 TEST_F(ProviderNetworks, VlanIdsAreUniquePerPhysicalNetwork) {
   auto v = model->create_networks({provider("vlan", "physnet1", 100)});
   ASSERT_TRUE(v) << v.error().message;
