@@ -1,11 +1,13 @@
 #include "cli/lab/daemons.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +71,26 @@ std::optional<pid_t> running_daemon_pid(const std::string& state_dir, const std:
   if (!(in >> pid) || pid <= 0) return std::nullopt;
   if (!process_mentions(static_cast<pid_t>(pid), state_dir)) return std::nullopt;
   return static_cast<pid_t>(pid);
+}
+
+std::string spawned_daemon_state(pid_t pid) {
+  int status = 0;
+  const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+  if (reaped == pid) {
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+      const int sig = WTERMSIG(status);
+      return "killed by signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")" +
+             (WCOREDUMP(status) ? ", core dumped" : "");
+    }
+    return "wait status " + std::to_string(status);
+  }
+  if (reaped == 0) {
+    std::string argv;
+    for (const auto& arg : process_argv(pid)) argv += (argv.empty() ? "" : " ") + arg;
+    return std::string(alive(pid) ? "still running" : "not running") + ", command line now `" + argv + "`";
+  }
+  return "gone (not a child of this process: its exit status is unknown)";
 }
 
 pid_t start_daemon(const DaemonSpec& spec) {

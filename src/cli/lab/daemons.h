@@ -37,6 +37,10 @@ bool process_mentions(pid_t pid, const std::string& needle);
 // execve (its /proc cmdline reads empty while the new image replaces the old one, which
 // on a loaded machine lasts long enough to be seen).
 bool spawned_daemon_running(pid_t pid, const std::string& needle);
+// What became of a daemon this process spawned that spawned_daemon_running() found not
+// running: its exit status or the signal that ended it (reaping it), or, if it is still
+// there, its state and command line now. For the error that says it did not start.
+std::string spawned_daemon_state(pid_t pid);
 
 // Starts the daemon, writes its PID file, returns its PID.
 pid_t start_daemon(const DaemonSpec& spec);

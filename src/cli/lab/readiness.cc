@@ -41,8 +41,8 @@ void wait_for_controller(const LabOptions& options, pid_t pid, int timeout_ms) {
     if (result.status == 200) return;
     last = result.error.empty() ? "HTTP " + std::to_string(result.status) : result.error;
     if (!spawned_daemon_running(pid, options.state_dir)) {
-      throw LabError("overcast-controller (pid " + std::to_string(pid) + ") exited during start-up; " +
-                     log_tail(options.state_dir, kControllerDaemon));
+      throw LabError("overcast-controller (pid " + std::to_string(pid) + ") exited during start-up (" +
+                     spawned_daemon_state(pid) + "); " + log_tail(options.state_dir, kControllerDaemon));
     }
     if (past(deadline)) {
       throw LabError("overcast-controller's API at " + api_endpoint(options.api_port) +
@@ -82,7 +82,8 @@ void wait_for_agent(const LabOptions& options, const std::string& host, pid_t pi
     last = status ? "status " + status->dump() : error;
     if (!spawned_daemon_running(pid, options.state_dir)) {
       throw LabError("overcast-agent of " + host + " (pid " + std::to_string(pid) +
-                     ") exited during start-up; " + log_tail(options.state_dir, daemon));
+                     ") exited during start-up (" + spawned_daemon_state(pid) + "); " +
+                     log_tail(options.state_dir, daemon));
     }
     if (past(deadline)) {
       throw LabError("overcast-agent of " + host + " not connected to the controller after " +
