@@ -25,6 +25,12 @@ struct PortOptions {
   bool unbind = false;
   std::string project;
   std::optional<bool> admin_state_up;
+  // Port security (the openstack client's flags): anti-spoofing and security groups.
+  std::optional<bool> port_security;
+  std::vector<std::string> security_groups;
+  bool no_security_groups = false;
+  std::vector<std::string> allowed_addresses;
+  bool no_allowed_addresses = false;
 };
 
 std::string host_text(const json& port) {
@@ -95,6 +101,82 @@ std::optional<json> fixed_ips_body(CommandContext& ctx, const std::vector<std::s
   return fixed_ips;
 }
 
+// --allowed-address ip-address=IP[/LEN][,mac-address=MAC] -> one allowed_address_pairs
+// entry; nullopt after a usage error. The controller checks the address; the MAC is
+// checked here so a typo costs no round trip.
+std::optional<json> allowed_address_pair(CommandContext& ctx, const std::string& text) {
+  json pair = json::object();
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const size_t eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (key == "ip-address" && !value.empty() && !pair.contains("ip_address")) {
+      pair["ip_address"] = value;
+    } else if (key == "mac-address" && !pair.contains("mac_address")) {
+      auto mac = MacAddress::parse(value);
+      if (!mac || mac->is_multicast() || mac->is_zero()) {
+        ctx.usage_error("--allowed-address '" + text + "': mac-address '" + value + "' is not a unicast MAC address");
+        return std::nullopt;
+      }
+      pair["mac_address"] = mac->to_string();
+    } else {
+      ctx.usage_error("--allowed-address '" + text + "': expected ip-address=IP[,mac-address=MAC]");
+      return std::nullopt;
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (!pair.contains("ip_address")) {
+    ctx.usage_error("--allowed-address '" + text + "': ip-address=IP is required");
+    return std::nullopt;
+  }
+  return pair;
+}
+
+// Adds the port-security fields the options ask for to `body`; false after an error.
+// Disabling port security without naming groups also clears the port's groups: the API
+// refuses groups on a port without port security, and a port with it off has none.
+bool add_port_security(CommandContext& ctx, const PortOptions& o, json& body) {
+  json pairs = json::array();
+  for (const auto& text : o.allowed_addresses) {
+    auto pair = allowed_address_pair(ctx, text);
+    if (!pair) return false;
+    pairs.push_back(std::move(*pair));
+  }
+  if (!o.allowed_addresses.empty() || o.no_allowed_addresses) body["allowed_address_pairs"] = pairs;
+  json groups = json::array();
+  for (const auto& group : o.security_groups) {
+    auto id = ctx.resolve_id("security-groups", group);
+    if (!id) return false;
+    groups.push_back(*id);
+  }
+  if (!o.security_groups.empty() || o.no_security_groups || o.port_security == false) body["security_groups"] = groups;
+  if (o.port_security) body["port_security_enabled"] = *o.port_security;
+  return true;
+}
+
+// The port-security options of `port create` and `port set`.
+void add_port_security_options(CLI::App* command, const std::shared_ptr<PortOptions>& o, bool with_clear) {
+  auto* enable = command->add_flag_callback("--enable-port-security", [o] { o->port_security = true; },
+                                            "Anti-spoofing and security groups on (the network's default)");
+  command->add_flag_callback("--disable-port-security", [o] { o->port_security = false; },
+                             "Anti-spoofing and security groups off (also removes its groups)")
+      ->excludes(enable);
+  auto* group = command->add_option("--security-group", o->security_groups,
+                                    "Security group (name or ID; repeatable; replaces the port's groups)");
+  command->add_option("--allowed-address", o->allowed_addresses,
+                      "ip-address=IP[/LEN][,mac-address=MAC]: another address the port may send from "
+                      "(repeatable; replaces the port's pairs)");
+  if (with_clear) {
+    command->add_flag("--no-security-group", o->no_security_groups, "Remove all its security groups")
+        ->excludes(group);
+    command->add_flag("--no-allowed-address", o->no_allowed_addresses, "Remove all its allowed address pairs");
+  }
+}
+
 void create_port(CommandContext& ctx, const PortOptions& o) {
   json body = {{"name", o.name.value_or("")}};
   if (!o.mac.empty()) {
@@ -124,6 +206,7 @@ void create_port(CommandContext& ctx, const PortOptions& o) {
   if (o.host) body[kHostKey] = *o.host;
   if (!o.project.empty()) body["project_id"] = o.project;
   if (o.admin_state_up) body["admin_state_up"] = *o.admin_state_up;
+  if (!add_port_security(ctx, o, body)) return;
   create_resource(ctx, kCollection, body);
 }
 
@@ -133,9 +216,11 @@ void set_port(CommandContext& ctx, const PortOptions& o) {
   if (o.host) changes[kHostKey] = *o.host;
   if (o.unbind) changes[kHostKey] = "";
   if (o.admin_state_up) changes["admin_state_up"] = *o.admin_state_up;
+  if (!add_port_security(ctx, o, changes)) return;
   if (changes.empty()) {
-    ctx.usage_error("port set: nothing to change (use --name, --host, --no-host, --enable or "
-                    "--disable)");
+    ctx.usage_error("port set: nothing to change (use --name, --host, --no-host, --enable, --disable, "
+                    "--enable-port-security, --disable-port-security, --security-group, --no-security-group, "
+                    "--allowed-address or --no-allowed-address)");
     return;
   }
   update_resource(ctx, kCollection, o.name_or_id, changes);
@@ -170,6 +255,7 @@ void register_port_commands(CLI::App& root, CommandContext& ctx) {
   create->add_option("--project", o->project, "Owning project (tenant) ID");
   create->add_flag_callback("--disable", [o] { o->admin_state_up = false; },
                             "Create administratively down");
+  add_port_security_options(create, o, false);
   create->callback([&ctx, o] { create_port(ctx, *o); });
 
   auto* set = port->add_subcommand("set", "Change a port");
@@ -178,6 +264,7 @@ void register_port_commands(CLI::App& root, CommandContext& ctx) {
   auto* host = set->add_option("--host", o->host, "Bind to this host (moves the port)");
   set->add_flag("--no-host", o->unbind, "Unbind the port from its host")->excludes(host);
   add_enable_disable(set, o->admin_state_up, "port");
+  add_port_security_options(set, o, true);
   set->callback([&ctx, o] { set_port(ctx, *o); });
 
   auto* del = port->add_subcommand("delete", "Delete ports");
