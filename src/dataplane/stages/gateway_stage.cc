@@ -208,6 +208,8 @@ bool GatewayStage::outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch
     ctx.drop(p, DropReason::kNoRoute);
     return false;
   }
+  p->meta.vni = outside->vni;
+  p->meta.in_port = kNoPort;
   const auto neighbour = neighbours_.find(next_hop, now_ms);
   if (!neighbour) {
     if (neighbours_.should_request(next_hop, now_ms) &&
@@ -216,12 +218,10 @@ bool GatewayStage::outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch
         })) {
       counters_.add(kArpRequests, 1);
     }
-    ctx.drop(p, DropReason::kNoNeighbor);
-    return false;
+    set_macs(p, MacAddress{}, external.mac);
+    return hold(ctx, p, next_hop, now_ms);
   }
   set_macs(p, *neighbour, external.mac);
-  p->meta.vni = outside->vni;
-  p->meta.in_port = kNoPort;
   uplink.push(p);
   counters_.add(kOutForwarded, 1);
   return true;
@@ -267,7 +267,7 @@ void GatewayStage::inbound_arp(StageContext& ctx, Packet* p, const Segment& segm
   }
   auto owned = sender->reply ? segment.gateway_addresses.end() : segment.gateway_addresses.find(sender->target_ip);
   if (owned != segment.gateway_addresses.end() && sender->ip != sender->target_ip) {
-    neighbours_.learn_asker(sender->ip, sender->mac, now_ms);
+    if (neighbours_.learn_asker(sender->ip, sender->mac, now_ms)) release(sender->ip, sender->mac, uplink);
     const MacAddress our_mac = owned->second;
     const uint32_t our_ip = owned->first;
     if (send_arp(ctx, segment.vni, uplink, [&](uint8_t* out, size_t capacity) {
@@ -276,7 +276,7 @@ void GatewayStage::inbound_arp(StageContext& ctx, Packet* p, const Segment& segm
       counters_.add(kArpReplies, 1);
     }
   } else {
-    neighbours_.learn(sender->ip, sender->mac, now_ms);
+    if (neighbours_.learn(sender->ip, sender->mac, now_ms)) release(sender->ip, sender->mac, uplink);
   }
   // Local ports of the segment see the segment's broadcasts as before; a unicast ARP
   // to one of our MACs ends here.
@@ -344,7 +344,56 @@ bool GatewayStage::inbound_ip(StageContext& ctx, Packet* p, const gateway::Route
   return true;
 }
 
+bool GatewayStage::hold(StageContext& ctx, Packet* p, uint32_t next_hop, uint64_t now_ms) {
+  std::vector<Held>& waiting = held_[next_hop];
+  if (held_count_ >= kMaxHeld || waiting.size() >= kMaxHeldPerNeighbour) {
+    ctx.drop(p, DropReason::kNoNeighbor);
+    return false;
+  }
+  held_pool_ = ctx.pool;
+  waiting.push_back({p, now_ms});
+  ++held_count_;
+  counters_.add(kHeld, 1);
+  return true;
+}
+
+void GatewayStage::release(uint32_t ip, const MacAddress& mac, BatchQueue& uplink) {
+  auto it = held_.find(ip);
+  if (it == held_.end()) return;
+  for (const Held& h : it->second) {
+    std::memcpy(net::header_at<net::EthernetHeader>(h.packet->data())->dst, mac.bytes.data(), 6);
+    uplink.push(h.packet);
+  }
+  counters_.add(kReleased, it->second.size());
+  counters_.add(kOutForwarded, it->second.size());
+  held_count_ -= it->second.size();
+  held_.erase(it);
+}
+
+void GatewayStage::expire_held(StageContext& ctx, uint64_t now_ms) {
+  for (auto it = held_.begin(); it != held_.end();) {
+    auto& waiting = it->second;
+    size_t kept = 0;
+    for (const Held& h : waiting) {
+      if (now_ms - h.since_ms >= kHoldMs) {
+        ctx.drop(h.packet, DropReason::kNoNeighbor);
+        --held_count_;
+      } else {
+        waiting[kept++] = h;
+      }
+    }
+    waiting.resize(kept);
+    it = waiting.empty() ? held_.erase(it) : std::next(it);
+  }
+}
+
+GatewayStage::~GatewayStage() {
+  for (auto& [ip, waiting] : held_)
+    for (const Held& h : waiting) held_pool_->free(h.packet);
+}
+
 void GatewayStage::housekeeping(StageContext& ctx, uint64_t now_ms, BatchQueue& uplink) {
+  if (held_count_ > 0) expire_held(ctx, now_ms);
   for (const Announcement& a : pending_announcements_) {
     // The segment may be gone by now: then there is no uplink to announce on.
     if (ctx.table->find_segment(a.vni) == nullptr) continue;

@@ -7,7 +7,9 @@
 //     network: from a local VM, or by VXLAN from the VM's own host). TTL - 1, then
 //     RouterNat::outbound (floating IP 1:1, else SNAT to the router's external address),
 //     the next hop's MAC from the neighbour cache (on a miss: one ARP request from the
-//     router's external address, the frame dropped as no_neighbor), source MAC = the
+//     router's external address, and the frame waits for the answer, as a host's
+//     unresolved queue does: at most 4 per next hop and 256 in all, 3 s, then no_neighbor),
+//     source MAC = the
 //     router's external MAC, meta.vni = the external segment ─► `uplink` (uplink_tx).
 //   inbound (process_inbound): frames from the external segment's uplink that are ARP
 //     or addressed to a router's external MAC. ARP: a request for an address a router
@@ -76,10 +78,13 @@ class GatewayStage {
   static constexpr const char* kName = "gateway";
   enum : size_t {
     kOutIn, kOutForwarded, kHandedOff, kInIn, kInRouted, kEchoReplies, kArpIn, kArpReplies, kArpRequests,
-    kAnnouncements, kDropped, kZonesFlushed,
+    kAnnouncements, kDropped, kZonesFlushed, kHeld, kReleased,
   };
 
   explicit GatewayStage(const GatewayConfig& config);
+  ~GatewayStage();
+  GatewayStage(const GatewayStage&) = delete;
+  GatewayStage& operator=(const GatewayStage&) = delete;
 
   // Worker thread, when it first sees a new table.
   void prepare(const ForwardingTable& table);
@@ -110,6 +115,19 @@ class GatewayStage {
   bool inbound_ip(StageContext& ctx, Packet* p, const gateway::RouterGateway& gateway, uint64_t now_ms,
                   BatchQueue& l2, BatchQueue& uplink);
   // A 60-byte ARP frame from `build` (gateway/arp_frames.h) out of segment `vni`'s uplink.
+  // Packets waiting for their next hop's ARP answer (translated, MACs but the
+  // destination's set, meta.vni = the external segment).
+  struct Held {
+    Packet* packet;
+    uint64_t since_ms;
+  };
+  static constexpr size_t kMaxHeldPerNeighbour = 4;
+  static constexpr size_t kMaxHeld = 256;
+  static constexpr uint64_t kHoldMs = 3000;
+  bool hold(StageContext& ctx, Packet* p, uint32_t next_hop, uint64_t now_ms);
+  void release(uint32_t ip, const MacAddress& mac, BatchQueue& uplink);
+  void expire_held(StageContext& ctx, uint64_t now_ms);
+
   template <class Build>
   bool send_arp(StageContext& ctx, uint32_t vni, BatchQueue& uplink, Build&& build);
 
@@ -132,10 +150,13 @@ class GatewayStage {
   std::vector<Announcement> pending_announcements_;
   uint64_t next_expiry_ms_ = 0;
   std::atomic<uint64_t> connections_{0};
+  std::unordered_map<uint32_t, std::vector<Held>> held_;  // by next hop
+  size_t held_count_ = 0;
+  PacketPool* held_pool_ = nullptr;  // the worker's (the only one this stage uses)
 
   CounterSet counters_{"out_in",        "out_forwarded", "handed_off",   "in_in",   "in_routed",
                        "echo_replies",  "arp_in",        "arp_replies",  "arp_requests",
-                       "announcements", "dropped",       "zones_flushed"};
+                       "announcements", "dropped",       "zones_flushed", "held", "released"};
 };
 
 }  // namespace overcast::dataplane
