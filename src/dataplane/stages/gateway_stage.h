@@ -9,8 +9,8 @@
 //     the next hop's MAC from the neighbour cache (on a miss: one ARP request from the
 //     router's external address, the frame dropped as no_neighbor), source MAC = the
 //     router's external MAC, meta.vni = the external segment ─► `uplink` (uplink_tx).
-//   inbound (process_inbound): frames from the external segment's uplink that are ARP
-//     or addressed to a router's external MAC. ARP: a request for an address a router
+//   inbound (process_inbound): frames from the external segment's uplink that are
+//     broadcast ARP or addressed to a router's external MAC. ARP: a request for an address a router
 //     owns there (its external IP, its floating IPs) is answered out of the uplink, its
 //     asker learned; other senders refresh the cache only if asked about (see
 //     gateway/neighbour_cache.h); broadcasts then go on to `flood` (local ports of the

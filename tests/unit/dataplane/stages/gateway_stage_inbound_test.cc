@@ -115,6 +115,38 @@ TEST_F(GatewayInboundTest, ArpForAnAddressWeDoNotOwnIsNotAnswered) {
   expect_no_leak();
 }
 
+TEST_F(GatewayInboundTest, AVmOnTheExternalNetworkStillGetsItsArp) {
+  // A VM plugged straight into the external network on the gateway host (slot 7, :08,
+  // 203.0.113.50): the gateway takes the segment's ARP, but what is the VM's is the VM's.
+  constexpr PortSlot kPublicVm = 7;
+  constexpr uint32_t kPublicVmIp = 0xcb007132;
+  ports_.push_back(std::make_shared<FakePort>("tap7"));
+  PortEntry e;
+  e.port_id = "port-7";
+  e.vni = kExternalVni;
+  e.mac = mac(8);
+  e.io = ports_.back();
+  table_->ports.push_back(e);
+  Segment& outside = table_->segments[kExternalVni];
+  outside.local_ports = {kPublicVm};
+  outside.macs[mac(8)] = {L2Destination::Kind::kLocalPort, kPublicVm, 0};
+  publish();
+
+  // The next hop answers the VM's own request: unicast to the VM.
+  const auto answer = arp_frame(2, mac(8), kNextHopMac, kNextHop, mac(8), kPublicVmIp);
+  from_uplink(answer);
+  ASSERT_EQ(ports_[kPublicVm]->sent_count(), 1u);
+  EXPECT_EQ(ports_[kPublicVm]->sent()[0], answer);
+  // A broadcast request reaches it too; nobody asked the gateway, so it stays quiet.
+  const auto request = arp_request(kOutsiderMac, 0xcb007163, kPublicVmIp);
+  from_uplink(request);
+  ASSERT_EQ(ports_[kPublicVm]->sent_count(), 2u);
+  EXPECT_EQ(ports_[kPublicVm]->sent()[1], request);
+  EXPECT_EQ(uplink().sent_count(), 0u);
+  EXPECT_EQ(total_drops(), 0u);
+  expect_no_leak();
+}
+
 TEST_F(GatewayInboundTest, MalformedFramesToTheExternalMacAreCountedDrops) {
   const auto good = ipv4_frame(kExternalMac, kNextHopMac, kServer, kFloatingIp, udp(53, 40000));
   std::vector<std::vector<uint8_t>> bad;
