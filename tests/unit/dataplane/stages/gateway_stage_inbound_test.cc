@@ -49,6 +49,40 @@ TEST_F(GatewayInboundTest, TheReplyForARemoteVmGoesByVxlanToItsHost) {
   expect_no_leak();
 }
 
+TEST_F(GatewayInboundTest, AnIcmpErrorAboutASnatedPacketReachesTheVmTranslated) {
+  // Path MTU discovery through the gateway: the outside's "fragmentation needed" quotes
+  // the packet as it left (source = the external address and port).
+  resolve_next_hop();
+  from_port(0, ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53)));
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto left = uplink().sent()[0];
+  std::vector<uint8_t> icmp = {3, 4, 0, 0, 0, 0, 0x05, 0x78};  // frag needed, MTU 1400
+  icmp.insert(icmp.end(), left.begin() + 14, left.begin() + 14 + 28);  // its IP header + 8 bytes
+  from_uplink(ipv4_frame(kExternalMac, kNextHopMac, kNextHop, kExternalIp, L4{1, icmp}, 60));
+
+  ASSERT_EQ(ports_[0]->sent_count(), 1u);
+  const auto got = ports_[0]->sent()[0];
+  ASSERT_EQ(got.size(), 14u + 20 + 8 + 28);
+  EXPECT_EQ(MacAddress::from_bytes(got.data()), mac(1));
+  EXPECT_EQ(MacAddress::from_bytes(got.data() + 6), kRouterMac);
+  EXPECT_EQ(ip_source(got), kNextHop);
+  EXPECT_EQ(ip_destination(got), kVm0);
+  EXPECT_EQ(got[14 + 8], 59);
+  EXPECT_TRUE(ip_checksum_valid(got));
+  EXPECT_TRUE(l4_checksum_valid(got));
+  EXPECT_EQ(got[34], 3);
+  EXPECT_EQ(got[35], 4);
+  // The quoted packet is the VM's own again: its source address and port.
+  // Viewed as a frame whose IP header is at 14, like the others (the quote is at 42).
+  const std::vector<uint8_t> quoted_frame(got.begin() + 42 - 14, got.end());
+  EXPECT_EQ(ip_source(quoted_frame), kVm0);
+  EXPECT_EQ(ip_destination(quoted_frame), kServer);
+  EXPECT_EQ(source_port(quoted_frame), 40000);
+  EXPECT_EQ(destination_port(quoted_frame), 53);
+  EXPECT_TRUE(ip_checksum_valid(quoted_frame));
+  expect_no_leak();
+}
+
 TEST_F(GatewayInboundTest, TheFloatingIpReachesItsFixedAddress) {
   from_uplink(ipv4_frame(kExternalMac, kNextHopMac, kServer, kFloatingIp, tcp_syn(50000, 22), 60));
   ASSERT_EQ(ports_[1]->sent_count(), 1u);
