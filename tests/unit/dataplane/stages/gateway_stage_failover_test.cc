@@ -64,6 +64,31 @@ TEST_F(GatewayFailoverTest, ARouterNoLongerServedHereEndsItsConnections) {
   expect_no_leak();
 }
 
+TEST_F(GatewayFailoverTest, ConnectionsSurviveANewTableThatStillServesTheRouter) {
+  // The agent rebuilds the router and its gateway for every view change: new objects,
+  // same router, same connections.
+  resolve_next_hop();
+  from_port(0, ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53)));
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const uint16_t port = source_port(uplink().sent()[0]);
+  const auto* before = table_->segments[kExternalVni].gateways.at(kExternalMac).get();
+  router_ = make_router("R", kTenantVni, kRouterMac, kExternalIp, kExternalMac, true, 0);
+  install(router_, {{kFloatingIp, kVm1}});
+  ASSERT_NE(table_->segments[kExternalVni].gateways.at(kExternalMac).get(), before);
+  publish();
+  EXPECT_EQ(counter("gateway_conntrack", "connections"), 2u);
+  EXPECT_EQ(counter("gateway", "zones_flushed"), 0u);
+  from_uplink(ipv4_frame(kExternalMac, kNextHopMac, kServer, kExternalIp, udp(53, port, "answer"), 60));
+  ASSERT_EQ(ports_[0]->sent_count(), 1u);
+  EXPECT_EQ(ports_[0]->sent()[0], ipv4_frame(mac(1), kRouterMac, kServer, kVm0, udp(53, 40000, "answer"), 59));
+  // And the same flow keeps its port.
+  uplink().clear_sent();
+  from_port(0, ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53)));
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  EXPECT_EQ(source_port(uplink().sent()[0]), port);
+  expect_no_leak();
+}
+
 TEST_F(GatewayFailoverTest, TwoTenantsWithTheSameInsideAddressGetTheirOwnReplies) {
   // Tenant B: VNI 200 (slot 3, :04) behind router S, external 203.0.113.11 on :ef.
   // Both tenants have a VM at 10.0.0.5 and talk to the same server from the same port.
