@@ -105,7 +105,8 @@ class GatewayStage {
   conntrack::Zone zone_for(const std::string& router_id);
   // One packet leaving: false when it was dropped (counted).
   bool outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch& hand_off, BatchQueue& uplink);
-  void inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms, BatchQueue& uplink,
+  // False when it was dropped (counted), like inbound_ip.
+  bool inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms, BatchQueue& uplink,
                    BatchQueue& flood);
   bool inbound_ip(StageContext& ctx, Packet* p, const gateway::RouterGateway& gateway, uint64_t now_ms,
                   BatchQueue& l2, BatchQueue& uplink);

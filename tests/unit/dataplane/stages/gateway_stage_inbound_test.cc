@@ -196,9 +196,13 @@ TEST_F(GatewayInboundTest, MalformedFramesToTheExternalMacAreCountedDrops) {
   v6[13] = 0xdd;
   bad.push_back(v6);
   for (const auto& frame : bad) from_uplink(frame);
+  // An ARP frame cut short (the sender's address missing), broadcast: the gateway's too.
+  const auto arp = arp_request(kOutsiderMac, 0xcb007163, kExternalIp);
+  from_uplink(std::vector<uint8_t>(arp.begin(), arp.begin() + 30));
   EXPECT_EQ(drops(DropReason::kNotRoutable), bad.size());
-  EXPECT_EQ(total_drops(), bad.size());
-  EXPECT_EQ(counter("gateway", "dropped"), bad.size());
+  EXPECT_EQ(drops(DropReason::kRunt), 1u);
+  EXPECT_EQ(total_drops(), bad.size() + 1);
+  EXPECT_EQ(counter("gateway", "dropped"), bad.size() + 1);
   EXPECT_EQ(sent_total(), 0u);
   expect_no_leak();
 }
