@@ -2,6 +2,8 @@
 // from its own host, goes out of the uplink NATed (SNAT or floating IP) once the next
 // hop is resolved; on a host that does not serve the gateway it goes, unchanged, to the
 // host that does. Every frame checked byte for byte (gateway_stage_fixture.h).
+#include <cstring>
+
 #include "dataplane/stages/gateway_stage_fixture.h"
 
 namespace overcast::dataplane::testing {
@@ -88,6 +90,35 @@ TEST_F(GatewayOutboundTest, AFloatingIpReplacesTheSourceAndKeepsThePort) {
   ASSERT_EQ(uplink().sent_count(), 1u);
   EXPECT_EQ(uplink().sent()[0], natted(sent, kFloatingIp, 40002));
   EXPECT_EQ(counter("router_nat", "floating_out"), 1u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, AChecksumTheVmLeftPartialIsFinishedBeforeNat) {
+  // A virtio guest hands TCP over with only the pseudo-header sum in the checksum field
+  // (needs_csum): NAT's incremental update needs the finished sum to start from.
+  resolve_next_hop();
+  const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, tcp_syn(40000, 443));
+  auto partial = sent;
+  const uint32_t pseudo = ones_sum(partial.data() + 14 + 12, 8, 6 + uint32_t{20});
+  const uint16_t folded = static_cast<uint16_t>(~fold(pseudo));  // the sum itself, not its complement
+  partial[14 + 20 + 16] = static_cast<uint8_t>(folded >> 8);
+  partial[14 + 20 + 17] = static_cast<uint8_t>(folded);
+  ASSERT_FALSE(l4_checksum_valid(partial));
+  Batch rx;
+  Packet* p = pool_.alloc();
+  ASSERT_NE(p, nullptr);
+  std::memcpy(p->data(), partial.data(), partial.size());
+  p->set_length(static_cast<uint32_t>(partial.size()));
+  p->meta.in_port = 0;
+  p->meta.offload.needs_csum = true;
+  p->meta.offload.csum_start = 14 + 20;
+  p->meta.offload.csum_offset = 16;
+  rx.push(p);
+  pipeline_.process_port_rx(rx);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto got = uplink().sent()[0];
+  EXPECT_EQ(got, natted(sent, kExternalIp, source_port(got)));
+  EXPECT_TRUE(l4_checksum_valid(got));
   expect_no_leak();
 }
 
