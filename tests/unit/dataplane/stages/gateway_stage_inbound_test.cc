@@ -49,6 +49,33 @@ TEST_F(GatewayInboundTest, TheReplyForARemoteVmGoesByVxlanToItsHost) {
   expect_no_leak();
 }
 
+TEST_F(GatewayInboundTest, AVmPingsTheOutsideThroughSnat) {
+  resolve_next_hop();
+  const auto request = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, echo_request(0x4242, 9));
+  from_port(0, request);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto left = uplink().sent()[0];
+  ASSERT_GE(left.size(), 14u + 20 + 8);
+  const uint16_t id = static_cast<uint16_t>(left[14 + 20 + 4] << 8 | left[14 + 20 + 5]);  // SNAT's "port"
+  auto expected_left = request;
+  set_macs(expected_left, kNextHopMac, kExternalMac);
+  set_ttl(expected_left, 63);
+  set_ip_source(expected_left, kExternalIp);
+  expected_left[14 + 20 + 4] = static_cast<uint8_t>(id >> 8);
+  expected_left[14 + 20 + 5] = static_cast<uint8_t>(id);
+  refresh_checksums(expected_left);
+  EXPECT_EQ(left, expected_left);
+
+  L4 reply = echo_request(id, 9);
+  reply.bytes[0] = 0;
+  from_uplink(ipv4_frame(kExternalMac, kNextHopMac, kServer, kExternalIp, reply, 60));
+  ASSERT_EQ(ports_[0]->sent_count(), 1u);
+  L4 back = echo_request(0x4242, 9);
+  back.bytes[0] = 0;
+  EXPECT_EQ(ports_[0]->sent()[0], ipv4_frame(mac(1), kRouterMac, kServer, kVm0, back, 59));
+  expect_no_leak();
+}
+
 TEST_F(GatewayInboundTest, AnIcmpErrorAboutASnatedPacketReachesTheVmTranslated) {
   // Path MTU discovery through the gateway: the outside's "fragmentation needed" quotes
   // the packet as it left (source = the external address and port).
