@@ -61,8 +61,10 @@ void UplinkRxStage::process(StageContext& ctx, Batch& in, BatchQueue& local, Bat
     p->meta.in_port = kNoPort;  // from outside: flooded to local ports only, never back out
     const auto* eth = net::header_at<net::EthernetHeader>(p->data());
     const MacAddress dst = eth->dst_mac();
+    // Unicast ARP for a local VM of the external network is not the gateway's: it
+    // would end there (the gateway floods only broadcasts on).
     if (!segment->gateways.empty() &&
-        (eth->ethertype.host() == net::ethertype::kArp || segment->gateways.count(dst))) {
+        ((eth->ethertype.host() == net::ethertype::kArp && dst.is_multicast()) || segment->gateways.count(dst))) {
       gateway.push(p);
       ++n_gateway;
       continue;

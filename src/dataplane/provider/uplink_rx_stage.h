@@ -9,7 +9,8 @@
 // flooded: the physical segment carries other hosts' MACs, which are none of ours.
 //
 // On the external network of routers whose gateway this host serves (Segment::gateways),
-// ARP and frames to a router's external MAC go to the gateway stage instead.
+// broadcast ARP and frames to a router's external MAC go to the gateway stage instead
+// (a unicast ARP to a local VM of that network is the VM's, delivered as any frame).
 //
 // Input:  frames read from an uplink port (meta.in_port = its slot).
 // Output: `local` (meta.out_port), `flood` (BUM; meta.in_port = kNoPort), `gateway`.

@@ -240,7 +240,7 @@ void GatewayStage::process_inbound(StageContext& ctx, Batch& in, BatchQueue& l2,
     }
     const auto* eth = net::header_at<net::EthernetHeader>(p->data());
     if (eth->ethertype.host() == net::ethertype::kArp) {
-      inbound_arp(ctx, p, *segment, now, uplink, flood);
+      if (!inbound_arp(ctx, p, *segment, now, uplink, flood)) ++dropped;
       continue;
     }
     auto gateway = segment->gateways.find(eth->dst_mac());
@@ -257,13 +257,13 @@ void GatewayStage::process_inbound(StageContext& ctx, Batch& in, BatchQueue& l2,
   in.clear();
 }
 
-void GatewayStage::inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms,
+bool GatewayStage::inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms,
                                BatchQueue& uplink, BatchQueue& flood) {
   counters_.add(kArpIn, 1);
   const auto sender = gateway::parse_arp_sender(p->data(), p->length());
   if (!sender) {
     ctx.drop(p, DropReason::kRunt);
-    return;
+    return false;
   }
   auto owned = sender->reply ? segment.gateway_addresses.end() : segment.gateway_addresses.find(sender->target_ip);
   if (owned != segment.gateway_addresses.end() && sender->ip != sender->target_ip) {
@@ -285,6 +285,7 @@ void GatewayStage::inbound_arp(StageContext& ctx, Packet* p, const Segment& segm
   } else {
     ctx.pool->free(p);
   }
+  return true;
 }
 
 bool GatewayStage::inbound_ip(StageContext& ctx, Packet* p, const gateway::RouterGateway& gateway,

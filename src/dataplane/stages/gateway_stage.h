@@ -11,8 +11,8 @@
 //     unresolved queue does: at most 4 per next hop and 256 in all, 3 s, then no_neighbor),
 //     source MAC = the
 //     router's external MAC, meta.vni = the external segment ─► `uplink` (uplink_tx).
-//   inbound (process_inbound): frames from the external segment's uplink that are ARP
-//     or addressed to a router's external MAC. ARP: a request for an address a router
+//   inbound (process_inbound): frames from the external segment's uplink that are
+//     broadcast ARP or addressed to a router's external MAC. ARP: a request for an address a router
 //     owns there (its external IP, its floating IPs) is answered out of the uplink, its
 //     asker learned; other senders refresh the cache only if asked about (see
 //     gateway/neighbour_cache.h); broadcasts then go on to `flood` (local ports of the
@@ -110,7 +110,8 @@ class GatewayStage {
   conntrack::Zone zone_for(const std::string& router_id);
   // One packet leaving: false when it was dropped (counted).
   bool outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch& hand_off, BatchQueue& uplink);
-  void inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms, BatchQueue& uplink,
+  // False when it was dropped (counted), like inbound_ip.
+  bool inbound_arp(StageContext& ctx, Packet* p, const Segment& segment, uint64_t now_ms, BatchQueue& uplink,
                    BatchQueue& flood);
   bool inbound_ip(StageContext& ctx, Packet* p, const gateway::RouterGateway& gateway, uint64_t now_ms,
                   BatchQueue& l2, BatchQueue& uplink);

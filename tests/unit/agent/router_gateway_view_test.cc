@@ -140,5 +140,75 @@ TEST_F(RouterGatewayTableTest, ATenantDefaultRouteWinsAndNoGatewayNoDefault) {
   EXPECT_EQ(r.routes.lookup(v4("8.8.8.8")), nullptr);
 }
 
+// The host serving the gateway: the external network's segment holds the router's NAT
+// config by its external MAC and the addresses it answers ARP for there.
+class RouterGatewaySegmentTest : public RouterGatewayTableTest {
+ protected:
+  const dataplane::ForwardingTable& table_of(const std::vector<sb::ViewEntry>& entries) {
+    std::string reason;
+    EXPECT_TRUE(sink_.apply_snapshot(entries, reason)) << reason;
+    return *tables_.back();
+  }
+  static const dataplane::route::RouterInstance& router_in(const dataplane::ForwardingTable& table) {
+    return *table.find_segment(100)->router_ports.begin()->second.router;
+  }
+  const MacAddress external_mac_ = *MacAddress::parse("fa:16:3e:00:01:ee");
+};
+
+TEST_F(RouterGatewaySegmentTest, TheServingHostGetsTheGatewayOnTheExternalSegment) {
+  const auto& table = table_of({network("a", 100), network("public", 600), router_with_gateway("hv1", "192.0.2.1")});
+  const auto* outside = table.find_segment(600);
+  ASSERT_NE(outside, nullptr);
+  ASSERT_EQ(outside->gateways.size(), 1u);
+  auto it = outside->gateways.find(external_mac_);
+  ASSERT_NE(it, outside->gateways.end());
+  const dataplane::gateway::RouterGateway& gateway = *it->second;
+  EXPECT_EQ(gateway.nat.external_ip, v4("203.0.113.10"));
+  EXPECT_TRUE(gateway.nat.enable_snat);
+  EXPECT_EQ(gateway.nat.fixed_by_floating, (std::unordered_map<uint32_t, uint32_t>{{v4("203.0.113.20"), v4("10.1.0.5")}}));
+  EXPECT_EQ(gateway.nat.floating_by_fixed, (std::unordered_map<uint32_t, uint32_t>{{v4("10.1.0.5"), v4("203.0.113.20")}}));
+  EXPECT_EQ(gateway.nat.zone, 0);  // zones are the gateway stage's to assign
+  EXPECT_EQ(outside->gateway_addresses, (std::unordered_map<uint32_t, MacAddress>{
+                                            {v4("203.0.113.10"), external_mac_}, {v4("203.0.113.20"), external_mac_}}));
+  // The gateway routes with the very router the tenant's segment has.
+  const auto& router = router_in(table);
+  EXPECT_EQ(gateway.router.get(), &router);
+  ASSERT_TRUE(router.external.has_value());
+  EXPECT_EQ(router.external->vni, 600u);
+  EXPECT_TRUE(router.external->served_here);
+  EXPECT_TRUE(table.find_segment(100)->gateways.empty());
+  EXPECT_TRUE(table.find_segment(100)->gateway_addresses.empty());
+}
+
+TEST_F(RouterGatewaySegmentTest, SnatOffIsCarriedToTheNatConfig) {
+  auto entry = router_with_gateway("hv1", "192.0.2.1");
+  entry.mutable_router()->mutable_external()->set_enable_snat(false);
+  const auto& table = table_of({network("a", 100), network("public", 600), entry});
+  ASSERT_EQ(table.find_segment(600)->gateways.count(external_mac_), 1u);
+  EXPECT_FALSE(table.find_segment(600)->gateways.at(external_mac_)->nat.enable_snat);
+  EXPECT_FALSE(router_in(table).external->enable_snat);
+}
+
+TEST_F(RouterGatewaySegmentTest, AHostNotServingTheGatewayGetsNone) {
+  const auto& table = table_of({network("a", 100), network("public", 600), router_with_gateway("hv2", "192.0.2.2")});
+  const auto* outside = table.find_segment(600);
+  ASSERT_NE(outside, nullptr);
+  EXPECT_TRUE(outside->gateways.empty());
+  EXPECT_TRUE(outside->gateway_addresses.empty());
+  const auto& router = router_in(table);
+  EXPECT_FALSE(router.external->served_here);
+  EXPECT_EQ(router.external->vni, 600u);  // the external segment is here, the gateway is not
+  EXPECT_EQ(router.external->gateway_vtep, v4("192.0.2.2"));
+}
+
+TEST_F(RouterGatewaySegmentTest, WithoutTheExternalNetworkHereTheGatewayHasNowhereToLive) {
+  const auto& table = table_of({network("a", 100), router_with_gateway("hv1", "192.0.2.1")});
+  for (const auto& [vni, segment] : table.segments) {
+    EXPECT_TRUE(segment.gateways.empty()) << vni;
+    EXPECT_TRUE(segment.gateway_addresses.empty()) << vni;
+  }
+  EXPECT_EQ(router_in(table).external->vni, 0u);
+}
+
 }  // namespace
 }  // namespace overcast::agent

@@ -43,10 +43,34 @@ TEST(ArpFramesTest, GratuitousArpAnnouncesItsOwnAddress) {
   EXPECT_EQ(out, expected_request(kRouterIp));
 }
 
+TEST(ArpFramesTest, ReplyIsUnicastToTheAskerWithBothPairsFilledIn) {
+  const MacAddress asker{{0x02, 0x00, 0x00, 0x00, 0x00, 0x99}};
+  std::vector<uint8_t> out(128, 0xaa);  // stale bytes the padding must overwrite
+  const size_t n = build_arp_reply(out.data(), out.size(), kRouterMac, kRouterIp, asker, 0xcb007163);
+  ASSERT_EQ(n, 60u);
+  out.resize(n);
+  std::vector<uint8_t> expected = {0x02, 0x00, 0x00, 0x00, 0x00, 0x99,  // to the asker only
+                                   0xfa, 0x16, 0x3e, 0x00, 0x01, 0xee,  // from the router's external MAC
+                                   0x08, 0x06,                          // ARP
+                                   0x00, 0x01, 0x08, 0x00, 6, 4,        // Ethernet, IPv4
+                                   0x00, 0x02,                          // reply
+                                   0xfa, 0x16, 0x3e, 0x00, 0x01, 0xee, 203, 0, 113, 10,   // we are here
+                                   0x02, 0x00, 0x00, 0x00, 0x00, 0x99, 203, 0, 113, 99};  // you asked
+  expected.resize(60, 0);
+  EXPECT_EQ(out, expected);
+  const auto sender = parse_arp_sender(out.data(), out.size());
+  ASSERT_TRUE(sender.has_value());
+  EXPECT_TRUE(sender->reply);
+  EXPECT_EQ(sender->ip, kRouterIp);
+  EXPECT_EQ(sender->mac, kRouterMac);
+  EXPECT_EQ(sender->target_ip, 0xcb007163u);
+}
+
 TEST(ArpFramesTest, TooSmallABufferBuildsNothing) {
   std::vector<uint8_t> out(59);
   EXPECT_EQ(build_arp_request(out.data(), out.size(), kRouterMac, kRouterIp, kOutsideIp), 0u);
   EXPECT_EQ(build_gratuitous_arp(out.data(), out.size(), kRouterMac, kRouterIp), 0u);
+  EXPECT_EQ(build_arp_reply(out.data(), out.size(), kRouterMac, kRouterIp, kRouterMac, kOutsideIp), 0u);
 }
 
 TEST(ArpFramesTest, ParsesTheSenderOfAReply) {

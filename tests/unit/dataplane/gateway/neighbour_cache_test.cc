@@ -76,5 +76,52 @@ TEST(NeighbourCacheTest, BoundedExpiredMakeRoomTheRestIsRefused) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+// learn_asker: the sender of a request for one of our addresses, about to be answered.
+TEST(NeighbourCacheTest, AnAskerWeAnswerIsLearnedWithoutARequestOfOurs) {
+  NeighbourCache cache;
+  EXPECT_TRUE(cache.learn_asker(kOther, kMacA, 10));
+  EXPECT_EQ(cache.find(kOther, 11), kMacA);
+  EXPECT_FALSE(cache.should_request(kOther, 12));  // fresh: nothing to ask
+  EXPECT_EQ(count(cache, NeighbourCache::kLearned), 1u);
+  EXPECT_EQ(count(cache, NeighbourCache::kRequests), 0u);
+  EXPECT_TRUE(cache.learn_asker(kOther, kMacB, 20));  // asks again from a new MAC
+  EXPECT_EQ(cache.find(kOther, 21), kMacB);
+  EXPECT_EQ(count(cache, NeighbourCache::kRefreshed), 1u);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(NeighbourCacheTest, AnAskerWithAMulticastOrZeroAddressIsRefused) {
+  NeighbourCache cache;
+  EXPECT_FALSE(cache.learn_asker(kOther, MacAddress::broadcast(), 10));
+  EXPECT_FALSE(cache.learn_asker(kOther, MacAddress{{0x01, 0x00, 0x5e, 0x00, 0x00, 0x01}}, 10));
+  EXPECT_FALSE(cache.learn_asker(kOther, MacAddress{}, 10));
+  EXPECT_FALSE(cache.learn_asker(0, kMacA, 10));  // an ARP probe's sender (RFC 5227)
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_FALSE(cache.find(kOther, 11).has_value());
+  EXPECT_EQ(count(cache, NeighbourCache::kUnsolicited), 4u);
+  // Nor does a refused asker overwrite a neighbour already held.
+  ASSERT_TRUE(cache.learn_asker(kOutside, kMacA, 12));
+  EXPECT_FALSE(cache.learn_asker(kOutside, MacAddress::broadcast(), 13));
+  EXPECT_EQ(cache.find(kOutside, 14), kMacA);
+}
+
+TEST(NeighbourCacheTest, AskersRespectTheCapacity) {
+  NeighbourCache cache(NeighbourCacheConfig{2, 1000, 100});
+  ASSERT_TRUE(cache.learn_asker(1, kMacA, 1));
+  ASSERT_TRUE(cache.learn_asker(2, kMacB, 500));
+  EXPECT_FALSE(cache.learn_asker(3, kMacA, 600));  // full, nothing expired
+  EXPECT_EQ(count(cache, NeighbourCache::kFull), 1u);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_FALSE(cache.find(3, 600).has_value());
+  EXPECT_EQ(cache.find(1, 600), kMacA);      // existing neighbours keep working
+  EXPECT_TRUE(cache.learn_asker(1, kMacB, 700));  // and a held one is still refreshed
+  EXPECT_EQ(cache.find(1, 700), kMacB);
+  EXPECT_TRUE(cache.learn_asker(3, kMacA, 2500));  // entry 2 is past 2 * reachable: purged
+  EXPECT_EQ(count(cache, NeighbourCache::kExpired), 1u);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.find(3, 2500), kMacA);
+  EXPECT_FALSE(cache.find(2, 2500).has_value());
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::gateway

@@ -95,5 +95,45 @@ TEST_F(AfPacketPortTest, FramesCrossTaggedOrNotAndNeverComeBackToTheSender) {
   EXPECT_EQ(pool_.available(), pool_.capacity());
 }
 
+// The L4 checksum of an untagged IPv4 UDP/TCP frame, summed here (RFC 1071, with the
+// pseudo-header): 0 when the checksum is right.
+uint16_t l4_checksum_residue(const std::vector<uint8_t>& f) {
+  const size_t l3 = 14, l4 = l3 + size_t{f[l3] & 0x0fu} * 4;
+  const size_t length = size_t{f[l3 + 2]} << 8 | f[l3 + 3];
+  uint32_t sum = f[l3 + 9] + static_cast<uint32_t>(length - (l4 - l3));
+  auto add = [&sum](const uint8_t* p, size_t n) {
+    for (size_t i = 0; i + 1 < n; i += 2) sum += uint32_t{p[i]} << 8 | p[i + 1];
+    if (n % 2) sum += uint32_t{p[n - 1]} << 8;
+  };
+  add(f.data() + l3 + 12, 8);
+  add(f.data() + l4, length - (l4 - l3));
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+TEST_F(AfPacketPortTest, AChecksumALocalSenderLeftPartialIsFinishedOnReceive) {
+  // The kernel on pb sends with veth's checksum offload: the frame reaches pa's packet
+  // socket CHECKSUM_PARTIAL (TP_STATUS_CSUMNOTREADY), its UDP checksum field holding only
+  // the pseudo-header sum. The port must hand the pipeline a finished one (NAT updates
+  // it incrementally; a VM would drop the datagram).
+  ASSERT_TRUE(ns_.sh("ip link set pa up && ip link set pb up && ip addr add 203.0.113.2/24 dev pb && "
+                     "ip neigh add 203.0.113.1 lladdr 02:00:00:00:00:01 dev pb && "
+                     "ethtool -K pb tx on"));
+  std::string error;
+  auto a = open("pa", error);
+  ASSERT_NE(a, nullptr) << error;
+  ASSERT_TRUE(ns_.sh("bash -c 'echo -n checksum-me > /dev/udp/203.0.113.1/5353'"));
+  const auto got = receive(*a, 1);
+  ASSERT_EQ(got.size(), 1u);
+  const auto& f = got[0];
+  ASSERT_GE(f.size(), 14u + 20 + 8 + 11);
+  ASSERT_EQ(f[12], 0x08);
+  ASSERT_EQ(f[13], 0x00);
+  ASSERT_EQ(f[14 + 9], 17);  // UDP
+  EXPECT_NE(f[14 + 20 + 6] | f[14 + 20 + 7], 0);  // a checksum, not "none"
+  EXPECT_EQ(l4_checksum_residue(f), 0);
+  EXPECT_EQ(pool_.available(), pool_.capacity());
+}
+
 }  // namespace
 }  // namespace overcast::dataplane::testing

@@ -1,0 +1,157 @@
+// The L3 gateway, leaving: a VM's frame to the router MAC, from its port or by VXLAN
+// from its own host, goes out of the uplink NATed (SNAT or floating IP) once the next
+// hop is resolved; on a host that does not serve the gateway it goes, unchanged, to the
+// host that does. Every frame checked byte for byte (gateway_stage_fixture.h).
+#include <cstring>
+
+#include "dataplane/stages/gateway_stage_fixture.h"
+
+namespace overcast::dataplane::testing {
+namespace {
+
+// What the gateway must send for `sent` (a VM's frame to the router): TTL - 1, source
+// `source`:`port`, MACs external -> neighbour, both checksums right.
+std::vector<uint8_t> natted(std::vector<uint8_t> sent, uint32_t source, uint16_t port,
+                            const MacAddress& neighbour = kNextHopMac) {
+  set_macs(sent, neighbour, kExternalMac);
+  set_ttl(sent, 63);
+  set_ip_source(sent, source);
+  set_source_port(sent, port);
+  refresh_checksums(sent);
+  return sent;
+}
+
+using GatewayOutboundTest = GatewayStageTest;
+
+TEST_F(GatewayOutboundTest, FirstFrameAsksForTheNextHopThenTheNextLeavesSnated) {
+  const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53));
+  from_port(0, sent);
+  EXPECT_EQ(drops(DropReason::kNoNeighbor), 1u);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  EXPECT_EQ(uplink().sent()[0],
+            arp_frame(1, MacAddress::broadcast(), kExternalMac, kExternalIp, MacAddress{}, kNextHop));
+  EXPECT_EQ(sent_total(), 1u);
+  uplink().clear_sent();
+
+  from_uplink(arp_frame(2, kExternalMac, kNextHopMac, kNextHop, kExternalMac, kExternalIp));
+  EXPECT_EQ(sent_total(), 0u);  // a reply to us ends here
+
+  from_port(0, sent);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto got = uplink().sent()[0];
+  const uint16_t port = source_port(got);
+  EXPECT_NE(port, 40000);
+  EXPECT_GE(port, 1024);
+  EXPECT_EQ(got, natted(sent, kExternalIp, port));
+  EXPECT_TRUE(ip_checksum_valid(got));
+  EXPECT_TRUE(l4_checksum_valid(got));
+  EXPECT_EQ(sent_total(), 1u);
+  EXPECT_EQ(counter("gateway", "out_forwarded"), 1u);
+  EXPECT_EQ(counter("gateway", "arp_requests"), 1u);
+  EXPECT_EQ(counter("snat", "committed"), 1u);  // the dropped first frame and the second: one connection
+  EXPECT_EQ(drops(DropReason::kNoNeighbor), 1u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, ADestinationOnTheExternalSubnetIsItsOwnNextHop) {
+  constexpr uint32_t kOnLink = 0xcb007163;  // 203.0.113.99
+  const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kOnLink, tcp_syn(40000, 443));
+  from_port(0, sent);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  EXPECT_EQ(uplink().sent()[0],
+            arp_frame(1, MacAddress::broadcast(), kExternalMac, kExternalIp, MacAddress{}, kOnLink));
+  uplink().clear_sent();
+  from_uplink(arp_frame(2, kExternalMac, kOutsiderMac, kOnLink, kExternalMac, kExternalIp));
+  from_port(0, sent);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto got = uplink().sent()[0];
+  EXPECT_EQ(got, natted(sent, kExternalIp, source_port(got), kOutsiderMac));
+  EXPECT_TRUE(l4_checksum_valid(got));
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, AFrameFromTheTunnelToTheRouterMacIsRoutedTheSame) {
+  resolve_next_hop();
+  const auto sent = ipv4_frame(kRouterMac, mac(0x0a), kRemoteVm, kServer, udp(40001, 53));
+  from_tunnel(kVtep1, tunnel_payload(kTenantVni, sent));
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto got = uplink().sent()[0];
+  EXPECT_EQ(got, natted(sent, kExternalIp, source_port(got)));
+  EXPECT_NE(source_port(got), 40001);
+  EXPECT_TRUE(tunnel_.sent.empty());
+  EXPECT_EQ(sent_total(), 1u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, AFloatingIpReplacesTheSourceAndKeepsThePort) {
+  resolve_next_hop();
+  const auto sent = ipv4_frame(kRouterMac, mac(2), kVm1, kServer, udp(40002, 53));
+  from_port(1, sent);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  EXPECT_EQ(uplink().sent()[0], natted(sent, kFloatingIp, 40002));
+  EXPECT_EQ(counter("router_nat", "floating_out"), 1u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, AChecksumTheVmLeftPartialIsFinishedBeforeNat) {
+  // A virtio guest hands TCP over with only the pseudo-header sum in the checksum field
+  // (needs_csum): NAT's incremental update needs the finished sum to start from.
+  resolve_next_hop();
+  const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, tcp_syn(40000, 443));
+  auto partial = sent;
+  const uint32_t pseudo = ones_sum(partial.data() + 14 + 12, 8, 6 + uint32_t{20});
+  const uint16_t folded = static_cast<uint16_t>(~fold(pseudo));  // the sum itself, not its complement
+  partial[14 + 20 + 16] = static_cast<uint8_t>(folded >> 8);
+  partial[14 + 20 + 17] = static_cast<uint8_t>(folded);
+  ASSERT_FALSE(l4_checksum_valid(partial));
+  Batch rx;
+  Packet* p = pool_.alloc();
+  ASSERT_NE(p, nullptr);
+  std::memcpy(p->data(), partial.data(), partial.size());
+  p->set_length(static_cast<uint32_t>(partial.size()));
+  p->meta.in_port = 0;
+  p->meta.offload.needs_csum = true;
+  p->meta.offload.csum_start = 14 + 20;
+  p->meta.offload.csum_offset = 16;
+  rx.push(p);
+  pipeline_.process_port_rx(rx);
+  ASSERT_EQ(uplink().sent_count(), 1u);
+  const auto got = uplink().sent()[0];
+  EXPECT_EQ(got, natted(sent, kExternalIp, source_port(got)));
+  EXPECT_TRUE(l4_checksum_valid(got));
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, TtlExpiryOnTheGatewayIsACountedDrop) {
+  resolve_next_hop();
+  from_port(0, ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53), 1));
+  EXPECT_EQ(drops(DropReason::kTtlExpired), 1u);
+  EXPECT_EQ(sent_total(), 0u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, OnAHostNotServingTheGatewayTheFrameGoesToTheGatewayHostUnchanged) {
+  move_gateway_away(kVtep2);
+  const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53));
+  from_port(0, sent);
+  ASSERT_EQ(tunnel_.sent.size(), 1u);
+  EXPECT_EQ(tunnel_.sent[0].remote_vtep, kVtep2);
+  EXPECT_EQ(vni_of(tunnel_.sent[0]), kTenantVni);
+  EXPECT_EQ(inner_of(tunnel_.sent[0]), sent);
+  EXPECT_EQ(uplink().sent_count(), 0u);  // no ARP, no NAT here
+  EXPECT_EQ(sent_total(), 1u);
+  EXPECT_EQ(total_drops(), 0u);
+  expect_no_leak();
+}
+
+TEST_F(GatewayOutboundTest, OnAHostNotServingTheGatewayATunnelFrameForItIsNeverSentBack) {
+  move_gateway_away(kVtep2);
+  from_tunnel(kVtep2, tunnel_payload(kTenantVni, ipv4_frame(kRouterMac, mac(0x0a), kRemoteVm, kServer,
+                                                           udp(40000, 53))));
+  EXPECT_EQ(drops(DropReason::kNoRoute), 1u);
+  EXPECT_EQ(sent_total(), 0u);
+  expect_no_leak();
+}
+
+}  // namespace
+}  // namespace overcast::dataplane::testing
