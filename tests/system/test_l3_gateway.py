@@ -171,8 +171,10 @@ class Process:
                                      stderr=subprocess.PIPE, text=True)
         self.lines = queue.Queue()
         self.errors = []
-        threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append), daemon=True).start()
+        self.readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True),
+                        threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append), daemon=True)]
+        for reader in self.readers:
+            reader.start()
 
     @staticmethod
     def _read(stream, sink):
@@ -198,6 +200,10 @@ class Process:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=10)
+        for reader in self.readers:
+            reader.join(timeout=10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            stream.close()
 
 
 class L3Gateway(labkit.LabTestCase):
@@ -286,6 +292,18 @@ class L3Gateway(labkit.LabTestCase):
             addresses = self.lab.exec(t["vm"], "ip", "-4", "-o", "addr", "show").stdout
             self.assertEqual(addresses.count(f" {VM_IP}/24 "), 1, f"{t['vm']} has not its address: {addresses}")
 
+        # The default groups let nothing in from outside: every ingress rule names a remote
+        # group (so ext's answers below come in as return traffic only).
+        for t in (pa, pb):
+            groups = t["port"]["security_groups"]
+            self.assertEqual(len(groups), 1)
+            group = self.api(f"/v2.0/security-groups/{groups[0]}")["security_group"]
+            self.assertEqual(group["name"], "default")
+            ingress = [r for r in group["security_group_rules"] if r["direction"] == "ingress"]
+            self.assertTrue(ingress and all(r["remote_group_id"] == group["id"] and r["remote_ip_prefix"] is None
+                                            for r in ingress), ingress)
+            t["default_group"] = group["id"]
+
         echo_server = self.start_python(self.ext_ns, EXT_ECHO_SERVER, ECHO_PORT)
         self.assertEqual(echo_server.line(20), "ready")
 
@@ -345,6 +363,9 @@ class L3Gateway(labkit.LabTestCase):
                          "--bind", "0.0.0.0", "--directory", www)
         self.wait_until(lambda: self.lab.exec("pa1", "curl", "-s", "-m", "2", f"http://{VM_IP}/").stdout == page, 20,
                         "the web server in pa1 never served its page locally")
+        self.wait_until(lambda: any(e.startswith(f"{VM_IP} ") and '"GET / ' in e for e in web.errors), 10,
+                        "the web server did not log the local request")
+        local_requests = len(web.errors)  # from here on, only ext's requests
         hv1_before, hv3_before = self.counters("hv1"), self.counters("hv3")
         code, body = self.curl_ext(f"http://{FLOATING_IP}/", timeout=3)
         hv1_after, hv3_after = self.counters("hv1"), self.counters("hv3")
@@ -356,21 +377,17 @@ class L3Gateway(labkit.LabTestCase):
         self.assertGreaterEqual(inward, 1, "the SYN never got past the gateway")
         self.assertGreaterEqual(denied, 1, "hv3 counted no security_group drop")
 
-        default_group = pa["port"]["security_groups"]
-        self.assertEqual(len(default_group), 1)
-        self.assertEqual(self.api(f"/v2.0/security-groups/{default_group[0]}")["security_group"]["name"], "default")
-        rule = self.openstack("security", "group", "rule", "create", default_group[0], "--ingress", "--protocol", "tcp",
-                              "--dst-port", str(HTTP_PORT))
+        rule = self.openstack("security", "group", "rule", "create", pa["default_group"], "--ingress", "--protocol",
+                              "tcp", "--dst-port", str(HTTP_PORT))
         opened_at = time.monotonic()
         self.wait_until(lambda: self.curl_ext(f"http://{FLOATING_IP}/", timeout=2) == (0, page), 30,
                         "ext never got pa1's page through the floating IP after the rule")
         print(f"(b) ext got the page through {FLOATING_IP} {time.monotonic() - opened_at:.1f} s after the rule",
               flush=True)
         # The server saw ext itself as the client (the floating IP is 1:1, not SNAT).
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any('"GET / ' in e for e in web.errors):
-            time.sleep(0.1)
-        clients_seen = {e.split()[0] for e in web.errors if '"GET / ' in e}
+        self.wait_until(lambda: any('"GET / ' in e for e in web.errors[local_requests:]), 10,
+                        "the web server did not log ext's request")
+        clients_seen = {e.split()[0] for e in web.errors[local_requests:] if '"GET / ' in e}
         self.assertEqual(clients_seen, {EXT_IP}, web.errors)
         web.stop()
 
@@ -429,10 +446,14 @@ class L3Gateway(labkit.LabTestCase):
         hv2_before = self.counters("hv2")
         killed_at = time.monotonic()
         self.lab.kill_daemon("agent-hv1")
+        # Only probes sent once the agent is seen gone count (none can have crossed hv1);
+        # the figure is measured from the kill.
+        gone_at = time.monotonic()
+        self.assertFalse(labkit._alive(self.lab.daemon_pid("agent-hv1")), "hv1's agent survived kill -9")
         first, sources = None, set()
         while first is None and time.monotonic() - killed_at < FAILOVER_DEADLINE_S:
             line = (probe.line(1) or "").split()
-            if line and line[0] == "reply" and float(line[2]) > killed_at:
+            if line and line[0] == "reply" and float(line[2]) > gone_at:
                 first = float(line[3])
                 sources.add(line[4])
         self.assertIsNotNone(first, f"no probe sent after the kill was answered within {FAILOVER_DEADLINE_S} s")
@@ -443,7 +464,7 @@ class L3Gateway(labkit.LabTestCase):
         replies_after = 0
         while time.monotonic() < settle:
             line = (probe.line(0.5) or "").split()
-            if line and line[0] == "reply" and float(line[2]) > killed_at:
+            if line and line[0] == "reply" and float(line[2]) > gone_at:
                 sources.add(line[4])
                 replies_after += 1
         probe.stop()
