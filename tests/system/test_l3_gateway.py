@@ -132,8 +132,9 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 """
 
-# Runs in ext: connects, then prints the bytes received so far as they come; "stalled"
-# once nothing came for `quiet` seconds, "connect-failed" if it never opened.
+# Runs in ext: connects, then prints "bytes <total> <time of the last data>" as data comes;
+# "stalled <total> <time of the last data>" once nothing came for `quiet` seconds,
+# "connect-failed" if it never opened (times: CLOCK_MONOTONIC, the test's clock).
 STREAM_CLIENT = r"""
 import socket, sys, time
 host, port, quiet = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -151,15 +152,15 @@ while True:
     try:
         data = s.recv(65536)
         if not data:
-            print("closed", total, flush=True)
+            print("closed", total, f"{last:.6f}", flush=True)
             break
         total += len(data)
         last = time.monotonic()
     except socket.timeout:
         if time.monotonic() - last > quiet:
-            print("stalled", total, flush=True)
+            print("stalled", total, f"{last:.6f}", flush=True)
             break
-    print("bytes", total, flush=True)
+    print("bytes", total, f"{last:.6f}", flush=True)
 """
 
 
@@ -409,22 +410,25 @@ class L3Gateway(labkit.LabTestCase):
             if line and line[0] == "bytes":
                 latest = int(line[1])
         self.assertGreater(latest, received, "the stream stopped before the rule was removed")
+        deleting_at = time.monotonic()
         self.openstack("security", "group", "rule", "delete", rule["id"], output=False)
         removed_at = time.monotonic()
-        outcome, total = None, latest
+        outcome, total, last_data = None, latest, None
         while time.monotonic() - removed_at < 30:
             line = (stream.line(1) or "").split()
             if not line:
                 continue
+            total, last_data = int(line[1]), float(line[2])
             if line[0] in ("stalled", "closed"):
                 outcome = line[0]
-                total = int(line[1])
                 break
-            total = int(line[1])
-        # The client calls it stalled after 3 quiet seconds.
-        print(f"(c) stream: {latest} bytes before the rule went, {total} in all; {outcome} "
-              f"{time.monotonic() - removed_at:.1f} s after the delete", flush=True)
+        # The client calls it stalled after 3 quiet seconds; the figure is its last data.
+        last_after = "?" if last_data is None else f"{last_data - removed_at:+.2f}"
+        print(f"(c) stream: {latest} bytes before the rule went, {total} in all; {outcome}; its last data came "
+              f"{last_after} s after the delete returned (the openstack call took {removed_at - deleting_at:.2f} s)",
+              flush=True)
         self.assertEqual(outcome, "stalled", "the running connection kept flowing after its rule was removed")
+        self.assertLess(last_data - removed_at, 10, "the stream went on for long after the rule was removed")
         self.assertGreaterEqual(self.stage(self.counters("hv3"), "security_groups", "cut") - cut_before, 1,
                                 "hv3 ended no connection")
         code, _ = self.curl_ext(f"http://{FLOATING_IP}/", timeout=3)
