@@ -346,55 +346,32 @@ bool GatewayStage::inbound_ip(StageContext& ctx, Packet* p, const gateway::Route
 }
 
 bool GatewayStage::hold(StageContext& ctx, Packet* p, uint32_t next_hop, uint64_t now_ms) {
-  std::vector<Held>& waiting = held_[next_hop];
-  if (held_count_ >= kMaxHeld || waiting.size() >= kMaxHeldPerNeighbour) {
+  if (!unresolved_.hold(p, next_hop, now_ms)) {
     ctx.drop(p, DropReason::kNoNeighbor);
     return false;
   }
-  held_pool_ = ctx.pool;
-  waiting.push_back({p, now_ms});
-  ++held_count_;
+  unresolved_pool_ = ctx.pool;
   counters_.add(kHeld, 1);
   return true;
 }
 
 void GatewayStage::release(uint32_t ip, const MacAddress& mac, BatchQueue& uplink) {
-  auto it = held_.find(ip);
-  if (it == held_.end()) return;
-  for (const Held& h : it->second) {
-    std::memcpy(net::header_at<net::EthernetHeader>(h.packet->data())->dst, mac.bytes.data(), 6);
-    uplink.push(h.packet);
-  }
-  counters_.add(kReleased, it->second.size());
-  counters_.add(kOutForwarded, it->second.size());
-  held_count_ -= it->second.size();
-  held_.erase(it);
-}
-
-void GatewayStage::expire_held(StageContext& ctx, uint64_t now_ms) {
-  for (auto it = held_.begin(); it != held_.end();) {
-    auto& waiting = it->second;
-    size_t kept = 0;
-    for (const Held& h : waiting) {
-      if (now_ms - h.since_ms >= kHoldMs) {
-        ctx.drop(h.packet, DropReason::kNoNeighbor);
-        --held_count_;
-      } else {
-        waiting[kept++] = h;
-      }
-    }
-    waiting.resize(kept);
-    it = waiting.empty() ? held_.erase(it) : std::next(it);
-  }
+  const size_t n = unresolved_.release(ip, [&](Packet* p) {
+    std::memcpy(net::header_at<net::EthernetHeader>(p->data())->dst, mac.bytes.data(), 6);
+    uplink.push(p);
+  });
+  counters_.add(kReleased, n);
+  counters_.add(kOutForwarded, n);
 }
 
 GatewayStage::~GatewayStage() {
-  for (auto& [ip, waiting] : held_)
-    for (const Held& h : waiting) held_pool_->free(h.packet);
+  if (unresolved_pool_ != nullptr) unresolved_.clear(*unresolved_pool_);
 }
 
 void GatewayStage::housekeeping(StageContext& ctx, uint64_t now_ms, BatchQueue& uplink) {
-  if (held_count_ > 0) expire_held(ctx, now_ms);
+  if (unresolved_.size() > 0) {
+    unresolved_.expire(now_ms, [&](Packet* p) { ctx.drop(p, DropReason::kNoNeighbor); });
+  }
   for (const Announcement& a : pending_announcements_) {
     // The segment may be gone by now: then there is no uplink to announce on.
     if (ctx.table->find_segment(a.vni) == nullptr) continue;

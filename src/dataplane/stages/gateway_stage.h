@@ -55,6 +55,7 @@
 #include "dataplane/core/batch_queue.h"
 #include "dataplane/core/counters.h"
 #include "dataplane/gateway/neighbour_cache.h"
+#include "dataplane/gateway/unresolved_queue.h"
 #include "dataplane/nat/router_nat.h"
 #include "dataplane/nat/snat_port_allocator.h"
 #include "dataplane/nat/snat_translator.h"
@@ -116,18 +117,10 @@ class GatewayStage {
   bool inbound_ip(StageContext& ctx, Packet* p, const gateway::RouterGateway& gateway, uint64_t now_ms,
                   BatchQueue& l2, BatchQueue& uplink);
   // A 60-byte ARP frame from `build` (gateway/arp_frames.h) out of segment `vni`'s uplink.
-  // Packets waiting for their next hop's ARP answer (translated, MACs but the
-  // destination's set, meta.vni = the external segment).
-  struct Held {
-    Packet* packet;
-    uint64_t since_ms;
-  };
-  static constexpr size_t kMaxHeldPerNeighbour = 4;
-  static constexpr size_t kMaxHeld = 256;
-  static constexpr uint64_t kHoldMs = 3000;
+  // A packet waiting for its next hop's ARP answer (translated, MACs but the
+  // destination's set, meta.vni = the external segment), or dropped when none may wait.
   bool hold(StageContext& ctx, Packet* p, uint32_t next_hop, uint64_t now_ms);
   void release(uint32_t ip, const MacAddress& mac, BatchQueue& uplink);
-  void expire_held(StageContext& ctx, uint64_t now_ms);
 
   template <class Build>
   bool send_arp(StageContext& ctx, uint32_t vni, BatchQueue& uplink, Build&& build);
@@ -151,9 +144,8 @@ class GatewayStage {
   std::vector<Announcement> pending_announcements_;
   uint64_t next_expiry_ms_ = 0;
   std::atomic<uint64_t> connections_{0};
-  std::unordered_map<uint32_t, std::vector<Held>> held_;  // by next hop
-  size_t held_count_ = 0;
-  PacketPool* held_pool_ = nullptr;  // the worker's (the only one this stage uses)
+  gateway::UnresolvedQueue unresolved_;
+  PacketPool* unresolved_pool_ = nullptr;  // the worker's (the only one this stage uses)
 
   CounterSet counters_{"out_in",        "out_forwarded", "handed_off",   "in_in",   "in_routed",
                        "echo_replies",  "arp_in",        "arp_replies",  "arp_requests",
