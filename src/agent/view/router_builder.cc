@@ -101,25 +101,59 @@ dataplane::Segment* external_segment(dataplane::ForwardingTable& table, const st
   return nullptr;
 }
 
-// On the host serving the router's gateway: the router's NAT and the addresses it
-// answers on the external segment.
+// This host's own MAC on the external network for `router_id`'s floating IPs it NATs
+// itself: derived from the two names, so every agent restart finds the same one and no
+// controller round trip is needed; locally administered unicast with 46 bits of FNV-1a,
+// so two hosts' MACs on one segment collide with negligible odds.
+MacAddress floating_ip_gateway_mac(const std::string& host, const std::string& router_id) {
+  uint64_t h = 14695981039346656037ull;
+  for (const std::string* part : {&host, &router_id}) {
+    for (const char c : *part) {
+      h ^= static_cast<uint8_t>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // separator: ("ab", "c") and ("a", "bc") differ
+    h *= 1099511628211ull;
+  }
+  return MacAddress{{static_cast<uint8_t>(((h >> 40) & 0xfc) | 0x02), static_cast<uint8_t>(h >> 32),
+                     static_cast<uint8_t>(h >> 24), static_cast<uint8_t>(h >> 16), static_cast<uint8_t>(h >> 8),
+                     static_cast<uint8_t>(h)}};
+}
+
+// The router's gateway on the external segment, answering for `mac`: on the active
+// gateway host the router's own (its external address, SNAT, the floating IPs no VM host
+// NATs itself); on a VM host that NATs its own ports' floating IPs, those alone, no SNAT.
 void add_gateway(const sb::RouterEntry& entry, const std::shared_ptr<const RouterInstance>& router,
-                 dataplane::Segment& segment) {
+                 dataplane::Segment& segment, const std::string& local_host) {
   const ExternalGateway& external = *router->external;
+  const bool serving = external.served_here;
+  const MacAddress mac = serving ? external.mac : external.local_mac;
   auto gateway = std::make_shared<dataplane::gateway::RouterGateway>();
   gateway->router = router;
-  gateway->nat.external_ip = external.address;
-  gateway->nat.enable_snat = external.enable_snat;
+  gateway->nat.external_ip = serving ? external.address : 0;
+  gateway->nat.enable_snat = serving && external.enable_snat;
   for (const auto& fip : entry.floating_ips()) {
+    if (fip.served_by_host() != (serving ? std::string() : local_host)) continue;
     const uint32_t floating = ipv4_or_zero(fip.floating_ip());
     const uint32_t fixed = ipv4_or_zero(fip.fixed_ip());
     // The validator refused unparsable ones; a clash with another router's address is
     // the controller's to prevent, and skipped here rather than answered twice.
     if (floating == 0 || fixed == 0 || segment.gateway_addresses.count(floating)) continue;
-    if (gateway->nat.add_floating_ip(floating, fixed)) segment.gateway_addresses.emplace(floating, external.mac);
+    if (gateway->nat.add_floating_ip(floating, fixed)) segment.gateway_addresses.emplace(floating, mac);
   }
-  segment.gateway_addresses.insert_or_assign(external.address, external.mac);
-  segment.gateways[external.mac] = std::move(gateway);
+  if (serving) segment.gateway_addresses.insert_or_assign(external.address, mac);
+  segment.gateways[mac] = std::move(gateway);
+}
+
+// The fixed IPs of the floating IPs this host NATs itself (served_by_host names it).
+std::vector<uint32_t> local_fixed_ips(const sb::RouterEntry& entry, const std::string& local_host) {
+  std::vector<uint32_t> fixed;
+  if (local_host.empty()) return fixed;
+  for (const auto& fip : entry.floating_ips()) {
+    const uint32_t ip = ipv4_or_zero(fip.fixed_ip());
+    if (fip.served_by_host() == local_host && ip != 0 && ipv4_or_zero(fip.floating_ip()) != 0) fixed.push_back(ip);
+  }
+  return fixed;
 }
 
 }  // namespace
@@ -129,9 +163,17 @@ void add_routers(const ViewMap& view, dataplane::ForwardingTable& table, const s
     if (!entry.has_router() || !entry.router().admin_up()) continue;
     auto built = build_router(entry.router(), table, local_host);
     dataplane::Segment* outside = built->external ? external_segment(table, built->external->network_id) : nullptr;
-    if (outside) built->external->vni = outside->vni;
+    if (outside) {
+      built->external->vni = outside->vni;
+      if (!built->external->served_here) {
+        built->external->local_fixed_ips = local_fixed_ips(entry.router(), local_host);
+        if (!built->external->local_fixed_ips.empty())
+          built->external->local_mac = floating_ip_gateway_mac(local_host, built->router_id);
+      }
+    }
     std::shared_ptr<const RouterInstance> router = std::move(built);
-    if (outside && router->external->served_here) add_gateway(entry.router(), router, *outside);
+    if (outside && (router->external->served_here || !router->external->local_fixed_ips.empty()))
+      add_gateway(entry.router(), router, *outside, local_host);
     for (size_t i = 0; i < router->interfaces.size(); ++i) {
       const RouterInterface& interface = router->interfaces[i];
       auto& segment = table.segments.at(interface.vni);

@@ -16,7 +16,9 @@ namespace overcast::agent {
 
 // A router with an external gateway also gets its ExternalGateway and, unless the tenant
 // set a default route of its own, a default route to it; `local_host` (this agent's host
-// name) tells whether this host is the one serving it.
+// name) tells whether this host is the one serving it, and which floating IPs this host
+// NATs itself for its own ports (served_by_host: the external segment then gets a gateway
+// of this host's, on a MAC of its own, with those floating IPs only).
 // `view` must have passed validation; call after the segments exist.
 void add_routers(const ViewMap& view, dataplane::ForwardingTable& table, const std::string& local_host = "");
 

@@ -35,6 +35,16 @@ struct ExternalGateway {
   bool enable_snat = true;
   uint32_t gateway_vtep = 0;  // the active gateway host's underlay IP, 0: none alive
   bool served_here = false;   // this host is the active gateway host
+  // Floating IPs this host NATs itself for its own ports (it maps the external network:
+  // Neutron's DVR), with a MAC of this host's on the external network; empty: none.
+  std::vector<uint32_t> local_fixed_ips;  // their fixed IPs (host order)
+  MacAddress local_mac;
+
+  bool nats_locally(uint32_t fixed_ip) const {
+    for (uint32_t ip : local_fixed_ips)
+      if (ip == fixed_ip) return true;
+    return false;
+  }
 };
 
 struct RouterInstance {

@@ -156,8 +156,10 @@ bool GatewayStage::outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch
   }
   const route::RouterInstance& router = *port->second.router;
   const Segment* outside = router.external ? ctx.table->find_segment(router.external->vni) : nullptr;
-  auto gateway = outside ? outside->gateways.find(router.external->mac)
-                         : decltype(outside->gateways)::const_iterator{};
+  // The router's own gateway where it is served, else this host's for its floating IPs.
+  const MacAddress ours = outside ? (router.external->served_here ? router.external->mac : router.external->local_mac)
+                                  : MacAddress{};
+  auto gateway = outside ? outside->gateways.find(ours) : decltype(outside->gateways)::const_iterator{};
   if (outside == nullptr || gateway == outside->gateways.end() || !outside->is_provider()) {
     ctx.drop(p, DropReason::kNoRoute);
     return false;
@@ -212,16 +214,20 @@ bool GatewayStage::outbound(StageContext& ctx, Packet* p, uint64_t now_ms, Batch
   p->meta.in_port = kNoPort;
   const auto neighbour = neighbours_.find(next_hop, now_ms);
   if (!neighbour) {
+    // Asked from an address this gateway owns: the router's external one where it is
+    // served, else the floating IP the packet now leaves from (never the router's address
+    // on a host that does not hold it: the segment would learn it at the wrong MAC).
+    const uint32_t asker = external.served_here ? external.address : net::header_at<net::Ipv4Header>(l3)->src.host();
     if (neighbours_.should_request(next_hop, now_ms) &&
         send_arp(ctx, outside->vni, uplink, [&](uint8_t* out, size_t capacity) {
-          return gateway::build_arp_request(out, capacity, external.mac, external.address, next_hop);
+          return gateway::build_arp_request(out, capacity, ours, asker, next_hop);
         })) {
       counters_.add(kArpRequests, 1);
     }
-    set_macs(p, MacAddress{}, external.mac);
+    set_macs(p, MacAddress{}, ours);
     return hold(ctx, p, next_hop, now_ms);
   }
-  set_macs(p, *neighbour, external.mac);
+  set_macs(p, *neighbour, ours);
   uplink.push(p);
   counters_.add(kOutForwarded, 1);
   return true;
@@ -298,7 +304,6 @@ bool GatewayStage::inbound_ip(StageContext& ctx, Packet* p, const gateway::Route
   }
   const size_t l3_length = p->length() - kEth;
   const route::RouterInstance& router = *gateway.router;
-  const route::ExternalGateway& external = *router.external;
   switch (nat_.inbound(served->second.nat, l3, l3_length, now_ms)) {
     case nat::RouterNat::Verdict::kDrop:
       ctx.drop(p, DropReason::kNat);
@@ -308,8 +313,8 @@ bool GatewayStage::inbound_ip(StageContext& ctx, Packet* p, const gateway::Route
         ctx.drop(p, DropReason::kNotRoutable);
         return false;
       }
-      const MacAddress asker = net::header_at<net::EthernetHeader>(p->data())->src_mac();
-      set_macs(p, asker, external.mac);
+      const auto* eth = net::header_at<net::EthernetHeader>(p->data());
+      set_macs(p, eth->src_mac(), eth->dst_mac());  // from the MAC it was sent to
       uplink.push(p);
       counters_.add(kEchoReplies, 1);
       return true;

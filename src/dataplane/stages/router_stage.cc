@@ -108,6 +108,9 @@ RouterStage::Verdict RouterStage::route(StageContext& ctx, Packet* p, const rout
   const route::RouteTarget* target = router.routes.lookup(destination);
   if (target != nullptr && target->external && router.external) {
     if (router.external->served_here && router.external->vni != 0) return Verdict::kToExternal;
+    // A floating IP this host NATs itself (DVR): out of this host's own uplink.
+    if (!from_tunnel && router.external->vni != 0 && router.external->nats_locally(ip.header->src.host()))
+      return Verdict::kToExternal;
     if (!router.external->served_here && router.external->gateway_vtep != 0 && !from_tunnel) {
       p->meta.remote_vtep = router.external->gateway_vtep;
       return Verdict::kToGateway;

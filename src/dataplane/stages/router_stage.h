@@ -14,7 +14,8 @@
 // (still to the router's MAC, TTL untouched: the gateway host routes it) by VXLAN on
 // the ingress VNI to the active gateway host (meta.remote_vtep = gateway_vtep). On the
 // active gateway host itself it goes, unchanged, to the gateway stage (NAT and out of the
-// uplink: gateway_stage.h). With no gateway host alive it is a no_route drop with ICMP
+// uplink: gateway_stage.h), and so does, on any host, a frame from a local port whose
+// source has a floating IP this host NATs itself (ExternalGateway::local_fixed_ips). With no gateway host alive it is a no_route drop with ICMP
 // net unreachable. A frame that came by the tunnel is never sent back into it (two hosts
 // that disagree for a moment about who serves the gateway must not bounce it): no_route.
 //

@@ -212,3 +212,78 @@ TEST_F(RouterGatewaySegmentTest, WithoutTheExternalNetworkHereTheGatewayHasNowhe
 
 }  // namespace
 }  // namespace overcast::agent
+
+namespace overcast::agent {
+namespace {
+
+// Floating IPs NATed on the VM's own host (served_by_host names it): that host's external
+// segment gets a gateway of its own, on a MAC of the host's, with those floating IPs only
+// and no SNAT; the gateway host leaves them out of its own.
+class LocalFloatingIpTest : public RouterGatewaySegmentTest {
+ protected:
+  // R's floating IP 203.0.113.20 -> 10.1.0.5 NATed by `served_by`, and 203.0.113.21 ->
+  // 10.1.0.6 by the gateway host (hv2, or this host hv1 with `gateway_here`).
+  std::vector<sb::ViewEntry> view(const std::string& served_by, bool gateway_here = false) {
+    auto entry = gateway_here ? router_with_gateway("hv1", "192.0.2.1") : router_with_gateway("hv2", "192.0.2.2");
+    entry.mutable_router()->mutable_floating_ips(0)->set_served_by_host(served_by);
+    auto* other = entry.mutable_router()->add_floating_ips();
+    other->set_floating_ip("203.0.113.21");
+    other->set_fixed_ip("10.1.0.6");
+    other->set_port_id("pb");
+    return {network("a", 100), network("public", 600), entry};
+  }
+};
+
+TEST_F(LocalFloatingIpTest, TheVmHostNatsItsOwnFloatingIpOnAMacOfItsOwn) {
+  const auto& table = table_of(view("hv1"));
+  const auto& router = router_in(table);
+  ASSERT_TRUE(router.external.has_value());
+  EXPECT_FALSE(router.external->served_here);
+  EXPECT_EQ(router.external->local_fixed_ips, std::vector<uint32_t>{v4("10.1.0.5")});
+  EXPECT_TRUE(router.external->nats_locally(v4("10.1.0.5")));
+  EXPECT_FALSE(router.external->nats_locally(v4("10.1.0.6")));  // the gateway host's
+  const MacAddress mac = router.external->local_mac;
+  EXPECT_FALSE(mac.is_multicast());
+  EXPECT_TRUE(mac.bytes[0] & 0x02);  // locally administered
+  EXPECT_NE(mac, external_mac_);     // never the router's own: the gateway host answers for that one
+  const auto* outside = table.find_segment(600);
+  ASSERT_EQ(outside->gateways.size(), 1u);
+  ASSERT_EQ(outside->gateways.count(mac), 1u);
+  const auto& gateway = *outside->gateways.at(mac);
+  EXPECT_EQ(gateway.nat.external_ip, 0u);
+  EXPECT_FALSE(gateway.nat.enable_snat);
+  EXPECT_EQ(gateway.nat.fixed_by_floating, (std::unordered_map<uint32_t, uint32_t>{{v4("203.0.113.20"), v4("10.1.0.5")}}));
+  EXPECT_EQ(outside->gateway_addresses, (std::unordered_map<uint32_t, MacAddress>{{v4("203.0.113.20"), mac}}));
+  EXPECT_EQ(gateway.router.get(), &router);
+}
+
+TEST_F(LocalFloatingIpTest, TheMacIsTheSameAtEveryBuildAndDiffersPerHost) {
+  const MacAddress first = router_in(table_of(view("hv1"))).external->local_mac;
+  const MacAddress again = router_in(table_of(view("hv1"))).external->local_mac;
+  EXPECT_EQ(first, again);
+  sink_.set_local_host("hv3");
+  const MacAddress other_host = router_in(table_of(view("hv3"))).external->local_mac;
+  EXPECT_NE(first, other_host);
+}
+
+TEST_F(LocalFloatingIpTest, AnotherHostsFloatingIpIsNotNatedHere) {
+  const auto& table = table_of(view("hv3"));
+  EXPECT_TRUE(router_in(table).external->local_fixed_ips.empty());
+  EXPECT_TRUE(table.find_segment(600)->gateways.empty());
+  EXPECT_TRUE(table.find_segment(600)->gateway_addresses.empty());
+}
+
+TEST_F(LocalFloatingIpTest, TheGatewayHostLeavesAVmHostsFloatingIpAlone) {
+  const auto& table = table_of(view("hv3", /*gateway_here=*/true));
+  const auto* outside = table.find_segment(600);
+  ASSERT_EQ(outside->gateways.count(external_mac_), 1u);
+  const auto& gateway = *outside->gateways.at(external_mac_);
+  EXPECT_EQ(gateway.nat.fixed_by_floating, (std::unordered_map<uint32_t, uint32_t>{{v4("203.0.113.21"), v4("10.1.0.6")}}));
+  EXPECT_EQ(outside->gateway_addresses,
+            (std::unordered_map<uint32_t, MacAddress>{{v4("203.0.113.10"), external_mac_},
+                                                      {v4("203.0.113.21"), external_mac_}}));
+  EXPECT_TRUE(router_in(table).external->local_fixed_ips.empty());
+}
+
+}  // namespace
+}  // namespace overcast::agent
