@@ -17,12 +17,13 @@ group rule and its removal.
     external address, pb1's from pb's (the two external_fixed_ips the API shows, different);
     ext's answers come back to the VMs although no rule lets anything in from ext (return
     traffic needs no rule). The active gateway host hv1 counts the NAT; hv2 does nothing.
-(b) A floating IP 203.0.113.50 on pa1's port: pa1's own datagrams to ext now come from it;
+(b) A floating IP 203.0.113.50 on pa1's port: pa1's own datagrams to ext now come from it,
+    NATed by hv3 itself (every lab host maps physnet1: Neutron's DVR), not by hv1;
     once TCP 80 is open, `curl http://203.0.113.50/` in ext gets the page a
     `python3 -m http.server` in pa1 serves, and the server logs ext's 203.0.113.1 as its
     client (so the reply left through the floating IP: curl talked to 203.0.113.50 only).
 (c) The default security group keeps ext out: before the rule, curl times out (exit 28, not
-    refused) and hv3 counts security_group drops while hv1 did pass the SYNs inward; a rule
+    refused) and hv3 counts security_group drops after its own gateway passed the SYNs inward; a rule
     opening TCP 80 lets it in; removing the rule cuts a running stream from pa1 to ext
     within seconds (hv3 counts the cut) and no new connection opens.
 (d) kill -9 of hv1's agent while pb1 sends a UDP probe through SNAT every 50 ms: the probes
@@ -352,6 +353,21 @@ class L3Gateway(labkit.LabTestCase):
         self.assertEqual(fip["router_id"], pa["router"]["id"])
         self.wait_until(lambda: set(self.echo("pa1", "pa1", count=5)) == {FLOATING_IP}, 30,
                         "ext never saw pa1 from its floating IP")
+        # NATed on pa1's own host hv3 (it maps physnet1), not by the gateway host hv1.
+        hv1_before, hv3_before = self.counters("hv1"), self.counters("hv3")
+        self.assertEqual(set(self.echo("pa1", "pa1", count=10)), {FLOATING_IP})
+        hv1_after, hv3_after = self.counters("hv1"), self.counters("hv3")
+        fip_out_hv3 = (self.stage(hv3_after, "router_nat", "floating_out") -
+                       self.stage(hv3_before, "router_nat", "floating_out"))
+        fip_in_hv3 = (self.stage(hv3_after, "router_nat", "floating_in") -
+                      self.stage(hv3_before, "router_nat", "floating_in"))
+        fip_out_hv1 = (self.stage(hv1_after, "router_nat", "floating_out") -
+                       self.stage(hv1_before, "router_nat", "floating_out"))
+        print(f"(b) floating IP on hv3: floating_out +{fip_out_hv3}, floating_in +{fip_in_hv3}; "
+              f"hv1 floating_out +{fip_out_hv1}", flush=True)
+        self.assertGreaterEqual(fip_out_hv3, 10, "hv3 did not NAT pa1's floating IP itself")
+        self.assertGreaterEqual(fip_in_hv3, 10, "the answers did not come in through hv3")
+        self.assertEqual(fip_out_hv1, 0, "the gateway host NATed a floating IP that hv3 serves")
         self.assertEqual(set(self.echo("pb1", "pb1", count=5)), {pb["ext_ip"]}, "pb1 is not SNATed any more")
 
         # (c) ... but the default security group keeps ext out: curl times out.
@@ -371,8 +387,8 @@ class L3Gateway(labkit.LabTestCase):
         code, body = self.curl_ext(f"http://{FLOATING_IP}/", timeout=3)
         hv1_after, hv3_after = self.counters("hv1"), self.counters("hv3")
         denied = hv3_after["drops"]["security_group"] - hv3_before["drops"]["security_group"]
-        inward = self.stage(hv1_after, "gateway", "in_routed") - self.stage(hv1_before, "gateway", "in_routed")
-        print(f"(c) curl before the rule: exit {code}; hv1 routed inward +{inward}, "
+        inward = self.stage(hv3_after, "gateway", "in_routed") - self.stage(hv3_before, "gateway", "in_routed")
+        print(f"(c) curl before the rule: exit {code}; hv3's gateway routed inward +{inward}, "
               f"hv3 security_group drops +{denied}", flush=True)
         self.assertEqual(code, 28, f"curl did not time out (exit {code}): {body!r}")
         self.assertGreaterEqual(inward, 1, "the SYN never got past the gateway")
@@ -485,7 +501,7 @@ class L3Gateway(labkit.LabTestCase):
         self.assertGreaterEqual(in_hv2, 20, "the answers did not come in through hv2")
         for t in (pa, pb):
             self.assertEqual(self.l3_agents(t["router"]["id"]), {"hv1": "standby", "hv2": "active"})
-        # The floating IP moved with pa's router.
+        # pa1's floating IP never depended on hv1 (hv3 NATs it): it still works.
         self.wait_until(lambda: set(self.echo("pa1", "pa1", count=5)) == {FLOATING_IP}, 30,
                         "pa1 no longer reaches ext from its floating IP after the failover")
 
