@@ -47,11 +47,13 @@ sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& 
     out->set_gateway_host(gateway.host);
     out->set_gateway_vtep(gateway.vtep);
   }
-  for (const auto& floating : router.floating_ips) {
+  for (size_t i = 0; i < router.floating_ips.size(); ++i) {
+    const auto& floating = router.floating_ips[i];
     auto* out = body->add_floating_ips();
     out->set_floating_ip(floating.floating_ip);
     out->set_fixed_ip(floating.fixed_ip);
     out->set_port_id(floating.port_id);
+    if (i < gateway.floating_ip_hosts.size()) out->set_served_by_host(gateway.floating_ip_hosts[i]);
   }
   return entry;
 }

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "controller/topology/topology_listener.h"
 #include "overcast/southbound.pb.h"
@@ -24,6 +25,9 @@ using NetworkLookup = std::function<const NetworkFacts*(const std::string& netwo
 struct GatewayPlacement {
   std::string host;
   std::string vtep;  // its underlay IP
+  // The host that NATs each of router.floating_ips, in their order ("" or missing: the
+  // gateway host): RouterFloatingIp.served_by_host.
+  std::vector<std::string> floating_ip_hosts{};
 };
 sb::ViewEntry make_router_entry(const RouterFacts& router, const NetworkLookup& network,
                                 const GatewayPlacement& gateway = {});

@@ -35,12 +35,20 @@ const std::set<std::string>* RouterIndex::routers_external_on(const std::string&
   return it == external_network_routers_.end() ? nullptr : &it->second;
 }
 
+const std::set<std::string>* RouterIndex::routers_of_floating_ip_port(const std::string& port_id) const {
+  auto it = floating_ip_port_routers_.find(port_id);
+  return it == floating_ip_port_routers_.end() ? nullptr : &it->second;
+}
+
 void RouterIndex::upsert(const RouterFacts& router) {
   remove(router.id);
   for (const auto& network_id : networks_of(router)) network_routers_[network_id].insert(router.id);
   if (router.external) {
     external_routers_.insert(router.id);
     external_network_routers_[router.external->network_id].insert(router.id);
+  }
+  for (const auto& floating_ip : router.floating_ips) {
+    if (!floating_ip.port_id.empty()) floating_ip_port_routers_[floating_ip.port_id].insert(router.id);
   }
   routers_[router.id] = router;
 }
@@ -61,6 +69,12 @@ void RouterIndex::remove(const std::string& id) {
       net->second.erase(id);
       if (net->second.empty()) external_network_routers_.erase(net);
     }
+  }
+  for (const auto& floating_ip : it->second.floating_ips) {
+    auto port = floating_ip_port_routers_.find(floating_ip.port_id);
+    if (port == floating_ip_port_routers_.end()) continue;
+    port->second.erase(id);
+    if (port->second.empty()) floating_ip_port_routers_.erase(port);
   }
   routers_.erase(it);
 }

@@ -24,6 +24,8 @@ class RouterIndex {
   const std::set<std::string>& routers_with_external() const { return external_routers_; }
   // Ids of the routers whose external gateway is on `network_id`; null when none.
   const std::set<std::string>* routers_external_on(const std::string& network_id) const;
+  // Ids of the routers with a floating IP on port `port_id`; null when none.
+  const std::set<std::string>* routers_of_floating_ip_port(const std::string& port_id) const;
 
   void upsert(const RouterFacts& router);
   void remove(const std::string& id);
@@ -35,6 +37,7 @@ class RouterIndex {
   std::unordered_map<std::string, std::set<std::string>> network_routers_;  // network -> routers
   std::set<std::string> external_routers_;
   std::unordered_map<std::string, std::set<std::string>> external_network_routers_;  // external network -> routers
+  std::unordered_map<std::string, std::set<std::string>> floating_ip_port_routers_;  // floating IP's port -> routers
 };
 
 // The distinct networks of a router's interfaces.

@@ -137,13 +137,20 @@ void ViewCompiler::change_network(const std::string& id, const NetworkFacts* upd
   // The external network of routers: whether (and where) they have a gateway host.
   const bool external = routers_.routers_external_on(id) != nullptr;
   std::map<std::string, std::string> elected_before;
-  if (external) elected_before = gateway_election();
+  FloatingIpPlacements floating_before;  // its type and physnet: whose hosts NAT floating IPs
+  if (external) {
+    elected_before = gateway_election();
+    floating_before = floating_ip_placements(*routers_.routers_external_on(id));
+  }
   if (updated != nullptr) {
     index_.upsert_network(*updated);
   } else {
     index_.remove_network(id);
   }
-  if (external) mark_gateway_moves(elected_before, "", work);
+  if (external) {
+    mark_gateway_moves(elected_before, "", work);
+    mark_floating_ip_moves(floating_before, work);
+  }
 }
 
 // A host's underlay IP appears in other hosts' flood lists and remote ports of the
@@ -162,6 +169,11 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
   // Its bridge mappings decide whether its ports of provider networks bind at all.
   const bool physnets_changed = (current ? current->physnets : std::vector<std::string>{}) !=
                                 (updated ? updated->physnets : std::vector<std::string>{});
+  // Its registration and mappings decide whether it NATs its own ports' floating IPs.
+  FloatingIpPlacements floating_before;
+  if (physnets_changed || current == nullptr || updated == nullptr) {
+    floating_before = floating_ip_placements(floating_ip_routers_of_host(name));
+  }
   if (const auto* networks = index_.networks_of_host(name)) {
     for (const auto& network_id : *networks) {
       auto& network_work = work[network_id];
@@ -181,6 +193,7 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
     index_.remove_host(name);
   }
   if (gateway_related) mark_gateway_moves(elected_before, name, work);
+  mark_floating_ip_moves(floating_before, work);
 }
 
 // A subnet is one entry in its network's slice: only the hosts of that network (of the
@@ -204,6 +217,11 @@ void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, 
   const PortFacts* current = index_.port(id);
   if (current == nullptr && updated == nullptr) return;
   if (current != nullptr && updated != nullptr && same_port(*current, *updated)) return;
+  // Its host NATs its floating IPs (when it maps the external network's physnet).
+  FloatingIpPlacements floating_before;
+  if ((current != nullptr ? current->host : std::string()) != (updated != nullptr ? updated->host : std::string())) {
+    if (const auto* router_ids = routers_.routers_of_floating_ip_port(id)) floating_before = floating_ip_placements(*router_ids);
+  }
   if (current != nullptr) mark_port(*current, work);  // as it was: who saw it
   if (updated != nullptr) {
     const NetworkFacts* network = index_.network(updated->network_id);
@@ -217,6 +235,7 @@ void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, 
   } else {
     index_.remove_port(id);
   }
+  mark_floating_ip_moves(floating_before, work);
 }
 
 // Marks the port's entries on every host of its network. When the port is its host's

@@ -126,7 +126,30 @@ class ViewCompiler : public TopologyListener {
   // when it stays their gateway.
   void mark_gateway_moves(const std::map<std::string, std::string>& before, const std::string& changed_host,
                           Work& work) const;
+  // Hosts holding `network_id` as the external network of a router: its active gateway
+  // host, and the hosts NATing its floating IPs.
   std::set<std::string> external_gateway_hosts(const std::string& network_id) const;
+  // Floating IPs NATed on their VM's own host (Neutron DVR): the binding host of the
+  // floating IP's port when it is registered, maps the provider external network's physnet
+  // and is not the router's active gateway host `gateway`; else "" (the gateway host).
+  std::string floating_ip_host(const RouterFacts& router, const FloatingIpFacts& floating_ip,
+                               const std::string& gateway) const;
+  std::vector<std::string> floating_ip_hosts(const RouterFacts& router, const std::string& gateway) const;
+  // Who NATs each floating IP of a router, and on which external network; compared before
+  // and after a change that does not change the router itself (its ports' hosts, a host's
+  // registration or mappings, the external network).
+  struct FloatingIpPlacement {
+    std::string external_network;
+    std::vector<std::string> hosts;  // floating_ip_hosts()
+    bool operator==(const FloatingIpPlacement&) const = default;
+  };
+  using FloatingIpPlacements = std::map<std::string, FloatingIpPlacement>;  // router id ->
+  FloatingIpPlacements floating_ip_placements(const std::set<std::string>& router_ids) const;
+  // The routers of `before` whose placement changed: their entry on all their hosts, and
+  // the external network on the hosts that NAT their floating IPs (before and after).
+  void mark_floating_ip_moves(const FloatingIpPlacements& before, Work& work) const;
+  // The routers with a floating IP on a port bound to `host`.
+  std::set<std::string> floating_ip_routers_of_host(const std::string& host) const;
   bool sees(const std::string& host, const std::string& network_id) const;
   sb::ViewEntry network_entry_for(const std::string& host, const NetworkFacts& network) const;
   EntryRef router_entry_for(const std::string& host, const std::string& slice_id) const;

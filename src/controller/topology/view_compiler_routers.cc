@@ -2,7 +2,9 @@
 // host sees through its routers, and what a router change dirties. A router change
 // concerns only the hosts of the networks it connects (before and after the change),
 // and its active gateway host (gateway_election.h), which holds the router, its
-// networks (routed into, no flood list) and its external network.
+// networks (routed into, no flood list) and its external network. A floating IP whose
+// VM's host maps the external network's physnet is NATed there (Neutron DVR): the router
+// entry names that host (served_by_host) and the host holds the external network too.
 #include <algorithm>
 
 #include "controller/topology/gateway_election.h"
@@ -32,9 +34,14 @@ void ViewCompiler::change_router(const std::string& id, const RouterFacts* updat
     const RouterFacts* router = routers_.router(id);
     if (router != nullptr && router->external) {
       const std::string gateway = active_gateway(*router);
+      auto& external_work = work[router->external->network_id];
       if (!gateway.empty()) {
-        work[router->external->network_id].full_hosts.insert(gateway);
+        external_work.full_hosts.insert(gateway);
         for (const auto& network_id : networks_of(*router)) work[network_id].full_hosts.insert(gateway);
+      }
+      // So do the hosts NATing its floating IPs.
+      for (auto& host : floating_ip_hosts(*router, gateway)) {
+        if (!host.empty()) external_work.full_hosts.insert(std::move(host));
       }
     }
   };
@@ -112,11 +119,78 @@ std::set<std::string> ViewCompiler::external_gateway_hosts(const std::string& ne
   std::set<std::string> hosts;
   if (const auto* router_ids = routers_.routers_external_on(network_id)) {
     for (const auto& router_id : *router_ids) {
-      std::string gateway = active_gateway(*routers_.router(router_id));
+      const RouterFacts& router = *routers_.router(router_id);
+      std::string gateway = active_gateway(router);
+      for (auto& host : floating_ip_hosts(router, gateway)) {
+        if (!host.empty()) hosts.insert(std::move(host));
+      }
       if (!gateway.empty()) hosts.insert(std::move(gateway));
     }
   }
   return hosts;
+}
+
+std::string ViewCompiler::floating_ip_host(const RouterFacts& router, const FloatingIpFacts& floating_ip,
+                                           const std::string& gateway) const {
+  if (!router.external) return {};
+  const PortFacts* port = index_.port(floating_ip.port_id);
+  if (port == nullptr || port->host.empty() || port->host == gateway) return {};
+  const NetworkFacts* external = index_.network(router.external->network_id);
+  // Only a provider external network has a physnet a host can map (an uplink to open).
+  if (external == nullptr || !is_provider_network(*external)) return {};
+  const HostFacts* host = index_.host(port->host);
+  if (host == nullptr || !host_can_bind(host, *external)) return {};
+  return port->host;
+}
+
+std::vector<std::string> ViewCompiler::floating_ip_hosts(const RouterFacts& router, const std::string& gateway) const {
+  std::vector<std::string> hosts;
+  hosts.reserve(router.floating_ips.size());
+  for (const auto& floating_ip : router.floating_ips) hosts.push_back(floating_ip_host(router, floating_ip, gateway));
+  return hosts;
+}
+
+ViewCompiler::FloatingIpPlacements ViewCompiler::floating_ip_placements(const std::set<std::string>& router_ids) const {
+  FloatingIpPlacements placements;
+  for (const auto& router_id : router_ids) {
+    FloatingIpPlacement& placement = placements[router_id];
+    const RouterFacts* router = routers_.router(router_id);
+    if (router == nullptr || !router->external) continue;
+    placement.external_network = router->external->network_id;
+    placement.hosts = floating_ip_hosts(*router, active_gateway(*router));
+  }
+  return placements;
+}
+
+void ViewCompiler::mark_floating_ip_moves(const FloatingIpPlacements& before, Work& work) const {
+  for (const auto& [router_id, was] : before) {
+    const FloatingIpPlacement now = floating_ip_placements({router_id}).at(router_id);
+    if (now == was) continue;
+    // served_by_host is in the router's entry on every host of the router.
+    work[router_key(router_id)].all_full = true;
+    for (const auto* placement : {&was, &now}) {
+      if (placement->external_network.empty()) continue;
+      for (const auto& host : placement->hosts) {
+        if (!host.empty()) work[placement->external_network].full_hosts.insert(host);
+      }
+    }
+  }
+}
+
+std::set<std::string> ViewCompiler::floating_ip_routers_of_host(const std::string& host) const {
+  std::set<std::string> router_ids;
+  const auto* networks = index_.networks_of_host(host);
+  if (networks == nullptr) return router_ids;
+  for (const auto& network_id : *networks) {
+    const auto* members = index_.members(network_id);
+    if (members == nullptr) continue;
+    auto own = members->find(host);
+    if (own == members->end()) continue;
+    for (const auto& port_id : own->second) {
+      if (const auto* ids = routers_.routers_of_floating_ip_port(port_id)) router_ids.insert(ids->begin(), ids->end());
+    }
+  }
+  return router_ids;
 }
 
 std::set<std::string> ViewCompiler::routed_hosts(const std::string& network_id) const {
@@ -171,6 +245,17 @@ bool ViewCompiler::sees(const std::string& host, const std::string& network_id) 
   for (const auto& neighbour : routers_.neighbours(network_id)) {
     if (index_.host_has_ports_in(host, neighbour)) return true;
   }
+  // A host NATing a floating IP of a router sees the router's external network.
+  if (const auto* router_ids = routers_.routers_external_on(network_id)) {
+    for (const auto& router_id : *router_ids) {
+      const RouterFacts& router = *routers_.router(router_id);
+      for (const auto& floating_ip : router.floating_ips) {
+        const PortFacts* port = index_.port(floating_ip.port_id);
+        if (port == nullptr || port->host != host) continue;
+        if (floating_ip_host(router, floating_ip, active_gateway(router)) == host) return true;
+      }
+    }
+  }
   if (index_.gateway_hosts().count(host) == 0) return false;
   // A gateway host sees the internal and external networks of the routers it serves.
   for (const auto* router_ids : {routers_.routers_of(network_id), routers_.routers_external_on(network_id)}) {
@@ -208,7 +293,8 @@ EntryRef ViewCompiler::router_entry_for(const std::string& host, const std::stri
   const HostFacts* gateway_facts = gateway.empty() ? nullptr : index_.host(gateway);
   return std::make_shared<const sb::ViewEntry>(
       make_router_entry(*router, [this](const std::string& id) { return index_.network(id); },
-                        {gateway, gateway_facts != nullptr ? gateway_facts->underlay_ip : std::string()}));
+                        {gateway, gateway_facts != nullptr ? gateway_facts->underlay_ip : std::string(),
+                         floating_ip_hosts(*router, gateway)}));
 }
 
 }  // namespace overcast::controller

@@ -59,7 +59,9 @@ RouterFacts router_with_gateway() {
   r.interfaces = {{"ra", "A", "sA", "10.1.0.1/24", "fa:16:3e:00:01:0a"},
                   {"rb", "B", "sB", "10.2.0.1/24", "fa:16:3e:00:01:0b"}};
   r.external = RouterExternalFacts{"P", "203.0.113.10/24", "fa:16:3e:00:01:ee", true, "203.0.113.1"};
-  r.floating_ips = {{"203.0.113.20", "10.1.0.5", "pa1"}};
+  // On hv3's VM: hv3 does not map physnet1, so the gateway host NATs it (served_by_host "";
+  // floating IPs NATed on their VM's host: view_compiler_floating_ip_test.cc).
+  r.floating_ips = {{"203.0.113.20", "10.2.0.5", "pb3"}};
   return r;
 }
 
@@ -122,8 +124,9 @@ TEST_F(GatewayViewTest, RouterEntryCarriesTheExternalGatewayAndFloatingIps) {
   EXPECT_EQ(r.external().gateway_vtep(), "192.0.2.2");
   ASSERT_EQ(r.floating_ips_size(), 1);
   EXPECT_EQ(r.floating_ips(0).floating_ip(), "203.0.113.20");
-  EXPECT_EQ(r.floating_ips(0).fixed_ip(), "10.1.0.5");
-  EXPECT_EQ(r.floating_ips(0).port_id(), "pa1");
+  EXPECT_EQ(r.floating_ips(0).fixed_ip(), "10.2.0.5");
+  EXPECT_EQ(r.floating_ips(0).port_id(), "pb3");
+  EXPECT_EQ(r.floating_ips(0).served_by_host(), "");
   // A VM host does not hold the external network.
   EXPECT_EQ(hv3.count("net/P"), 0u);
 }
