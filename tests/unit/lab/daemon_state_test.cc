@@ -46,7 +46,14 @@ TEST(SpawnedDaemonState, NamesTheSignalThatKilledIt) {
 TEST(SpawnedDaemonState, ARunningDaemonIsShownWithItsCommandLine) {
   const std::string log = log_path("running");
   const pid_t pid = spawn_detached({"sleep", "30"}, log);
-  const std::string state = spawned_daemon_state(pid);
+  // Right after the fork the child may still be this test's image (or mid-execve, its
+  // command line empty): wait for the daemon's own.
+  std::string state;
+  for (int i = 0; i < 500; ++i) {
+    state = spawned_daemon_state(pid);
+    if (state.find("sleep 30") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_NE(state.find("still running"), std::string::npos) << state;
   EXPECT_NE(state.find("sleep 30"), std::string::npos) << state;
   ::kill(pid, SIGKILL);
