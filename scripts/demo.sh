@@ -171,11 +171,16 @@ if ((wrong > 0)); then
 fi
 echo "correct: both tenants (identical 10.0.0.0/24) leave through their own router's address, each"
 echo "floating IP serves its own VM's page, and only once the security group allows TCP 80"
-lab agent hv1 /counters | python3 -c '
+# a1 lives on hv1, the gateway host, which NATs its floating IP; b1 lives on hv3, which maps
+# the external network too and NATs b1's floating IP itself (DVR): its traffic crosses no
+# third host.
+for host in hv1 hv3; do
+  lab agent "$host" /counters | python3 -c '
 import json,sys
 s = json.load(sys.stdin)["stages"]
-print("hv1 (active gateway host): router_nat", {k: v for k, v in s["router_nat"].items() if v},
-      "| gateway connections", s["gateway_conntrack"]["connections"])'
+print(sys.argv[1], "router_nat", {k: v for k, v in s["router_nat"].items() if v},
+      "| gateway connections", s["gateway_conntrack"]["connections"])' "$host"
+done
 
 say "A day in the life of a packet: a1 (hv1) pings a2 (hv2)"
 # Empty neighbour caches everywhere: a1 and a2 must ARP, and no other VM's neighbour
