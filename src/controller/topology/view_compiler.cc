@@ -233,7 +233,9 @@ void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, 
   // Its host NATs its floating IPs (when it maps the external network's physnet).
   FloatingIpPlacements floating_before;
   if ((current != nullptr ? current->host : std::string()) != (updated != nullptr ? updated->host : std::string())) {
-    if (const auto* router_ids = routers_.routers_of_floating_ip_port(id)) floating_before = floating_ip_placements(*router_ids);
+    if (const auto* router_ids = routers_.routers_of_floating_ip_port(id)) {
+      floating_before = floating_ip_placements(*router_ids);
+    }
   }
   if (current != nullptr) mark_port(*current, work);  // as it was: who saw it
   if (updated != nullptr) {
