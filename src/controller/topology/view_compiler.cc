@@ -169,6 +169,8 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
   // Its bridge mappings decide whether its ports of provider networks bind at all.
   const bool physnets_changed = (current ? current->physnets : std::vector<std::string>{}) !=
                                 (updated ? updated->physnets : std::vector<std::string>{});
+  const bool underlay_changed = (current ? current->underlay_ip : std::string()) !=
+                                (updated ? updated->underlay_ip : std::string());
   // Its registration and mappings decide whether it NATs its own ports' floating IPs.
   FloatingIpPlacements floating_before;
   if (physnets_changed || current == nullptr || updated == nullptr) {
@@ -183,8 +185,19 @@ void ViewCompiler::change_host(const std::string& name, const HostFacts* updated
       for (const auto& [member, port_ids] : *index_.members(network_id)) {
         for (const auto& port_id : port_ids) network_work.keys.insert(remote_port_key(port_id));
       }
-      // Its address is in the routed_vteps of the networks its routers connect.
-      for (const auto& neighbour : routers_.neighbours(network_id)) work[neighbour].keys.insert(network_key(neighbour));
+      // Its address is in the routed_vteps of the networks its routers connect; and its own
+      // copies of their remote ports leave out any at its own (new) address.
+      for (const auto& neighbour : routers_.neighbours(network_id)) {
+        work[neighbour].keys.insert(network_key(neighbour));
+        if (underlay_changed) work[neighbour].full_hosts.insert(name);
+      }
+    }
+  }
+  // So do its copies of the remote ports of the external networks it NATs floating IPs on.
+  if (underlay_changed) {
+    for (const auto& router_id : floating_ip_routers_of_host(name)) {
+      const RouterFacts* router = routers_.router(router_id);
+      if (router != nullptr && router->external) work[router->external->network_id].full_hosts.insert(name);
     }
   }
   if (updated != nullptr) {
@@ -220,7 +233,9 @@ void ViewCompiler::change_port(const std::string& id, const PortFacts* updated, 
   // Its host NATs its floating IPs (when it maps the external network's physnet).
   FloatingIpPlacements floating_before;
   if ((current != nullptr ? current->host : std::string()) != (updated != nullptr ? updated->host : std::string())) {
-    if (const auto* router_ids = routers_.routers_of_floating_ip_port(id)) floating_before = floating_ip_placements(*router_ids);
+    if (const auto* router_ids = routers_.routers_of_floating_ip_port(id)) {
+      floating_before = floating_ip_placements(*router_ids);
+    }
   }
   if (current != nullptr) mark_port(*current, work);  // as it was: who saw it
   if (updated != nullptr) {

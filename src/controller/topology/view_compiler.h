@@ -22,7 +22,9 @@
 // A router with an external gateway also goes to its active gateway host (the highest
 // priority alive --gateway host mapping the external network's physnet), which sees the
 // router's networks the same way and holds the external network's entry; the router
-// entry names that host's VTEP (gateway_vtep) for the others.
+// entry names that host's VTEP (gateway_vtep) for the others. A floating IP whose port's
+// host maps the external network's physnet (and is not that gateway host) is NATed there:
+// the router entry names it (served_by_host) and that host holds the external network too.
 //
 // Incremental: a change marks only the (host, network) slices and keys it concerns,
 // using the index before and after the change; only those are recomputed and diffed.

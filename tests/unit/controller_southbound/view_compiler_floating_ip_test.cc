@@ -208,7 +208,8 @@ TEST_F(FloatingIpViewTest, ServedByTheVmsHostWhenItMapsTheExternalPhysnet) {
   EXPECT_EQ(hv2.at("net/P").network().network_type(), "flat");
   EXPECT_EQ(hv2.at("net/P").network().physical_network(), "physnet1");
   EXPECT_THAT(flood_of(hv2, "P"), IsEmpty());
-  EXPECT_EQ(hv2.at("subnet/sP").SerializeAsString(), view_of(compiler.snapshot("hv1")).at("subnet/sP").SerializeAsString());
+  EXPECT_EQ(hv2.at("subnet/sP").SerializeAsString(),
+            view_of(compiler.snapshot("hv1")).at("subnet/sP").SerializeAsString());
   EXPECT_EQ(hv2.at("router/R").router().external().gateway_host(), "hv1");
   EXPECT_FALSE(holds_external("hv3"));
   EXPECT_TRUE(holds_external("hv1"));   // the active gateway host, as before

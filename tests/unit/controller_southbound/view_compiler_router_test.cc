@@ -204,5 +204,37 @@ TEST_F(ViewRouterTest, IncrementalViewsEqualAFreshCompile) {
   }
 }
 
+// A host taking the address of another (a hypervisor replaced under a new name, the old
+// record stale): its own copies of the remote ports of the networks it routes into leave
+// out those at its own address, as its own networks' do, incrementally as from scratch.
+TEST_F(ViewRouterTest, HostTakingAnotherHostsAddressDropsItsRoutedRemotePorts) {
+  add_router();
+  ASSERT_EQ(view_of(compiler.snapshot("hv1")).count("rport/pb2"), 1u);
+  ChangeSet moved;
+  moved.hosts = {host("hv1", "192.0.2.2")};
+  auto deltas = compiler.apply_changes(moved);
+  ASSERT_TRUE(delta_for(deltas, "hv1").has_value());
+  EXPECT_THAT(removal_keys(*delta_for(deltas, "hv1")), ElementsAre("rport/pb2"));
+  EXPECT_EQ(view_of(compiler.snapshot("hv1")).count("rport/pb2"), 0u);
+
+  ViewCompiler fresh{ViewCompilerConfig{.epoch = "e2"}};
+  ChangeSet all;
+  all.networks = {net("A", 100), net("B", 200), net("C", 300)};
+  all.hosts = {host("hv1", "192.0.2.2"), host("hv2", "192.0.2.2"), host("hv3", "192.0.2.3")};
+  all.ports = {port("pa1", "A", "hv1", "fa:16:3e:00:00:a1", {"10.1.0.5"}),
+               port("pb2", "B", "hv2", "fa:16:3e:00:00:b2", {"10.2.0.5"}),
+               port("pc3", "C", "hv3", "fa:16:3e:00:00:c3", {"10.3.0.5"})};
+  all.routers = {router_ab()};
+  fresh.apply(all);
+  for (const char* h : {"hv1", "hv2", "hv3"}) {
+    const View want = view_of(fresh.snapshot(h));
+    const View got = view_of(compiler.snapshot(h));
+    ASSERT_EQ(keys_of(got), keys_of(want)) << h;
+    for (const auto& [key, entry] : want) {
+      EXPECT_EQ(got.at(key).SerializeAsString(), entry.SerializeAsString()) << h << " " << key;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace overcast::controller
