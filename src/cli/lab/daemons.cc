@@ -52,17 +52,30 @@ std::string log_file_path(const std::string& state_dir, const std::string& name)
   return state_dir + "/" + name + ".log";
 }
 
-bool process_mentions(pid_t pid, const std::string& needle) {
-  if (!alive(pid)) return false;
-  for (const auto& arg : process_argv(pid)) {
+namespace {
+
+bool mentions(const std::vector<std::string>& argv, const std::string& needle) {
+  for (const auto& arg : argv) {
     if (arg.find(needle) != std::string::npos) return true;
   }
   return false;
 }
 
+}  // namespace
+
+bool process_mentions(pid_t pid, const std::string& needle) {
+  if (!alive(pid)) return false;
+  return mentions(process_argv(pid), needle);
+}
+
 bool spawned_daemon_running(pid_t pid, const std::string& needle) {
   if (!alive(pid)) return false;
-  return process_argv(pid).empty() || process_mentions(pid, needle);
+  // One read of the command line: `ip netns exec` execs the daemon in place, and a
+  // second read could land inside that execve (an empty command line) and call a
+  // daemon that is starting "exited" — the cause of `lab up`'s rare "exited during
+  // start-up" with nothing in the daemon's log.
+  const auto argv = process_argv(pid);
+  return argv.empty() || mentions(argv, needle);
 }
 
 std::optional<pid_t> running_daemon_pid(const std::string& state_dir, const std::string& name) {
