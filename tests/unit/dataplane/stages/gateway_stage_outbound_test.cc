@@ -23,6 +23,42 @@ std::vector<uint8_t> natted(std::vector<uint8_t> sent, uint32_t source, uint16_t
 
 using GatewayOutboundTest = GatewayStageTest;
 
+// A gateway stage of its own over the fixture's table and pool, for what the pipeline
+// does not expose: its clock (housekeeping's `now`) and its lifetime.
+struct StandaloneGateway {
+  StandaloneGateway(const ForwardingTable* table, PacketPool& packets, DropCounters& drops)
+      : pool(packets), ctx{table, &packets, &drops} {
+    stage.prepare(*table);
+  }
+  // One frame from the tenant network to the router, through process_outbound.
+  void send(const std::vector<uint8_t>& frame) {
+    Packet* p = pool.alloc();
+    ASSERT_NE(p, nullptr);
+    std::memcpy(p->data(), frame.data(), frame.size());
+    p->set_length(static_cast<uint32_t>(frame.size()));
+    p->meta.vni = kTenantVni;
+    Batch in;
+    in.push(p);
+    stage.process_outbound(ctx, in, uplink_q);
+    uplink_q.drain();
+  }
+  void free_out() {
+    for (Packet* p : out) pool.free(p);
+    out.clear();
+  }
+
+  PacketPool& pool;
+  GatewayStage stage{GatewayConfig{}};
+  StageContext ctx;
+  Batch out;
+  BatchQueue uplink_q{[](void* o, Batch& b) {
+                        auto* dst = static_cast<Batch*>(o);
+                        for (Packet* p : b) dst->push(p);
+                        b.clear();
+                      },
+                      &out};
+};
+
 TEST_F(GatewayOutboundTest, FirstFrameWaitsForTheNextHopThenLeavesSnated) {
   const auto sent = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(40000, 53));
   from_port(0, sent);
@@ -85,27 +121,14 @@ TEST_F(GatewayOutboundTest, FramesWaitingForAnUnansweredNextHopAreBoundedAndExpi
   pipeline_.housekeeping();
   EXPECT_EQ(drops(DropReason::kNoNeighbor), 2u);
   // Due: the stage's own clock is the worker's; drive it directly past the hold time.
-  GatewayStage stage(GatewayConfig{});
-  StageContext ctx{table_.get(), &pool_, &drops_};
-  stage.prepare(*table_);
-  Batch in;
-  Batch out;
-  BatchQueue uplink_q([](void* o, Batch& b) {
-                        auto* dst = static_cast<Batch*>(o);
-                        for (Packet* p : b) dst->push(p);
-                        b.clear();
-                      }, &out);
-  Packet* p = pool_.alloc();
-  const auto frame = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(42000, 53));
-  std::memcpy(p->data(), frame.data(), frame.size());
-  p->set_length(static_cast<uint32_t>(frame.size()));
-  p->meta.vni = kTenantVni;
-  in.push(p);
-  stage.process_outbound(ctx, in, uplink_q);
-  uplink_q.drain();
-  ASSERT_EQ(out.size(), 1u);  // its ARP request
-  pool_.free(out[0]);
-  out.clear();
+  StandaloneGateway gateway(table_.get(), pool_, drops_);
+  gateway.send(ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(42000, 53)));
+  ASSERT_EQ(gateway.out.size(), 1u);  // its ARP request
+  gateway.free_out();
+  GatewayStage& stage = gateway.stage;
+  StageContext& ctx = gateway.ctx;
+  BatchQueue& uplink_q = gateway.uplink_q;
+  Batch& out = gateway.out;
   const uint64_t before = drops(DropReason::kNoNeighbor);
   stage.housekeeping(ctx, SecurityGroupStage::now_ms() + 2000, uplink_q);
   EXPECT_EQ(drops(DropReason::kNoNeighbor), before);
@@ -122,24 +145,9 @@ TEST_F(GatewayOutboundTest, FramesWaitingForAnUnansweredNextHopAreBoundedAndExpi
 TEST_F(GatewayOutboundTest, HeldFramesReturnToThePoolWithTheStage) {
   const size_t free_before = pool_.available();
   {
-    GatewayStage stage(GatewayConfig{});
-    StageContext ctx{table_.get(), &pool_, &drops_};
-    stage.prepare(*table_);
-    Batch in, out;
-    BatchQueue uplink_q([](void* o, Batch& b) {
-                          auto* dst = static_cast<Batch*>(o);
-                          for (Packet* p : b) dst->push(p);
-                          b.clear();
-                        }, &out);
-    Packet* p = pool_.alloc();
-    const auto frame = ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(42001, 53));
-    std::memcpy(p->data(), frame.data(), frame.size());
-    p->set_length(static_cast<uint32_t>(frame.size()));
-    p->meta.vni = kTenantVni;
-    in.push(p);
-    stage.process_outbound(ctx, in, uplink_q);
-    uplink_q.drain();
-    for (Packet* q : out) pool_.free(q);
+    StandaloneGateway gateway(table_.get(), pool_, drops_);
+    gateway.send(ipv4_frame(kRouterMac, mac(1), kVm0, kServer, udp(42001, 53)));
+    gateway.free_out();
     EXPECT_EQ(pool_.available(), free_before - 1);  // the held frame
   }
   EXPECT_EQ(pool_.available(), free_before);
